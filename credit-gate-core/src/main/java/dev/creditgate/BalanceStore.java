@@ -1,0 +1,100 @@
+package dev.creditgate;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The service-provider interface of a place where balances and their ledger live. {@link CreditGate} is the API;
+ * a store is what it runs on. Implement this to put credit-gate on another database, then prove the store with
+ * {@code dev.creditgate.test.BalanceStoreContract} from the credit-gate-test jar.
+ *
+ * <h2>What the gate guarantees to a store</h2>
+ * Every argument has been validated: ids, actions, reasons and keys are non-blank valid Unicode of at most 128
+ * characters; amounts are at least 1; limits are between 1 and 1,000. Every mutating call carries an idempotency
+ * key, the same one on every retry of the same call.
+ *
+ * <h2>What a store guarantees to the gate</h2>
+ * <ul>
+ *   <li>Each mutating call is one atomic step: the balance change and its {@link LedgerEntry} are written together
+ *       or not at all, and an account's ledger amounts always sum to its balance.</li>
+ *   <li>Decisions are made on the current balance at the moment of the change, never on a cached or stale read;
+ *       concurrent calls never drive a balance below 0 or past {@link Long#MAX_VALUE}.</li>
+ *   <li>{@code (accountId, idempotencyKey)} identifies one change: a repeated call with the same parameters replays
+ *       the original; with other parameters it throws {@link IdempotencyConflictException}.</li>
+ *   <li>Failures are classified: {@link TransientStoreException} when certainly not applied and worth retrying,
+ *       {@link AmbiguousStoreException} when it may have been applied, {@link CreditStoreMisconfiguredException}
+ *       when only an operator can fix it. Anything else is treated as a bug and not retried.</li>
+ * </ul>
+ *
+ * <p>Implementations must be thread-safe. New operations arrive as default methods, so existing stores keep
+ * compiling.
+ */
+public interface BalanceStore {
+
+    /**
+     * Debits {@code cost} from the account iff it exists and its available balance is at least {@code cost} at the
+     * moment of the debit, writing a {@link LedgerEntry.Kind#CHARGE} entry in the same atomic step.
+     *
+     * @param accountId the account to charge
+     * @param cost the credits to debit
+     * @param action what the credits are spent on
+     * @param idempotencyKey identifies this charge on its account
+     * @return {@link Charged} (with {@code replayed} set when the key was already charged with the same cost and
+     *     action), {@link InsufficientCredits} with the balance observed in the same step, or
+     *     {@link AccountNotFound}; rejections carry {@link DebugContext#observed}
+     * @throws IdempotencyConflictException if the key was used on this account for something else
+     */
+    ChargeResult charge(String accountId, long cost, String action, String idempotencyKey);
+
+    /**
+     * Credits {@code amount} to the account, creating it with that balance if it does not exist, and writes a
+     * {@link LedgerEntry.Kind#GRANT} entry in the same atomic step.
+     *
+     * @param accountId the account to credit
+     * @param amount the credits to add
+     * @param reason why they are added
+     * @param idempotencyKey identifies this grant on its account
+     * @return the posted balance right after this grant (the original's, when replayed)
+     * @throws ArithmeticException if the balance would pass {@link Long#MAX_VALUE}; nothing is written
+     * @throws IdempotencyConflictException if the key was used on this account for something else
+     */
+    long grant(String accountId, long amount, String reason, String idempotencyKey);
+
+    /**
+     * Gives back the full cost of a charge, at most once, writing a {@link LedgerEntry.Kind#REFUND} entry that
+     * references the charge in the same atomic step.
+     *
+     * @param chargeTransactionId the charge to reverse
+     * @param reason why it is reversed
+     * @param idempotencyKey identifies this refund's ledger entry
+     * @return the refund; when the charge was already refunded, the first refund with {@code replayed} set
+     * @throws TransactionNotFoundException if no charge has that transaction id
+     * @throws ArithmeticException if the balance would pass {@link Long#MAX_VALUE}; nothing is written
+     */
+    Refund refund(String chargeTransactionId, String reason, String idempotencyKey);
+
+    /**
+     * Reads the account's current balance (never a cached one).
+     *
+     * @param accountId the account
+     * @return the balance, or empty when the account does not exist
+     */
+    OptionalLong balance(String accountId);
+
+    /**
+     * Reads the account's newest ledger entries.
+     *
+     * @param accountId the account
+     * @param limit how many entries at most
+     * @return the entries, newest first; empty when the account does not exist
+     */
+    List<LedgerEntry> history(String accountId, int limit);
+
+    /**
+     * Describes this store for logs and {@link DebugContext}: its kind and where its data lives. Must never include
+     * credentials or a connection URL.
+     *
+     * @return a short, log-safe description such as {@code in-memory} or {@code postgresql schema=app}
+     */
+    String describe();
+}

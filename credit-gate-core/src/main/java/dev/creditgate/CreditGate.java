@@ -1,0 +1,277 @@
+package dev.creditgate;
+
+import io.github.resilience4j.retry.Retry;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, atomically and truthfully, whether an account may spend credits on an action, and records the spend.
+ *
+ * <pre>{@code
+ * CreditGate gate = CreditGate.builder().store(new InMemoryBalanceStore()).build();
+ * gate.grant("user-1", 20_000, "signup bonus");
+ * ChargeResult result = gate.charge("user-1", 2, "audio.upload");
+ * }</pre>
+ *
+ * <p>A charge is one atomic conditional debit in the store; there is no read-then-compare-then-write anywhere.
+ * {@link InsufficientCredits} is returned only when the store observed too small a balance in the same step that
+ * would have debited it. A store failure is never a business result: it is retried per the {@link RetryPolicy} and
+ * then thrown as {@link CreditStoreUnavailableException} (nothing applied) or {@link ChargeOutcomeUnknownException}
+ * (re-submit the same idempotency key to settle it).
+ *
+ * <p>Every argument is validated before any I/O; a bad one throws {@link IllegalArgumentException} naming it and
+ * nothing is written. A gate is immutable and thread-safe; share one per store.
+ */
+public final class CreditGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CreditGate.class);
+
+    private final BalanceStore store;
+    private final Attempts attempts;
+    private final RetryPolicy retryPolicy;
+
+    private CreditGate(Builder builder) {
+        this.store = Objects.requireNonNull(builder.store, "a store is required: CreditGate.builder().store(...)");
+        this.retryPolicy = builder.retryPolicy;
+        this.attempts = new Attempts(retryPolicy);
+    }
+
+    /**
+     * Starts building a gate.
+     *
+     * @return a builder with the default retry policy and no store
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Adds credits to an account, creating it if absent. The gate uses one fresh idempotency key across its retries,
+     * so a retried grant is applied once.
+     *
+     * @param accountId the account: non-blank, at most 128 characters
+     * @param amount the credits to add, at least 1
+     * @param reason why: non-blank, at most 128 characters
+     * @return the posted balance after the grant
+     * @throws IllegalArgumentException if an argument breaks its rule
+     * @throws ArithmeticException if the balance would pass {@link Long#MAX_VALUE}; nothing is written
+     * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was granted
+     * @throws ChargeOutcomeUnknownException if the grant may have been applied
+     */
+    public long grant(String accountId, long amount, String reason) {
+        return grant(accountId, amount, reason, newKey());
+    }
+
+    /**
+     * Adds credits to an account at most once per key, creating the account if absent: re-submitting a key returns
+     * the original balance-after and adds nothing. Use it for payment webhooks and other at-least-once deliveries.
+     *
+     * @param accountId the account: non-blank, at most 128 characters
+     * @param amount the credits to add, at least 1
+     * @param reason why: non-blank, at most 128 characters
+     * @param idempotencyKey identifies this grant on the account: non-blank, at most 128 characters
+     * @return the posted balance right after the grant (the original's, when re-submitted)
+     * @throws IllegalArgumentException if an argument breaks its rule
+     * @throws IdempotencyConflictException if the key was used on this account for something else
+     * @throws ArithmeticException if the balance would pass {@link Long#MAX_VALUE}; nothing is written
+     * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was granted
+     * @throws ChargeOutcomeUnknownException if the grant may have been applied; re-submit the key
+     */
+    public long grant(String accountId, long amount, String reason, String idempotencyKey) {
+        Arguments.requireText("accountId", accountId);
+        Arguments.requirePositive("amount", amount);
+        Arguments.requireText("reason", reason);
+        Arguments.requireText("idempotencyKey", idempotencyKey);
+        long after = attempts.run("grant of " + amount + " to '" + accountId + "'", idempotencyKey,
+                () -> store.grant(accountId, amount, reason, idempotencyKey)).value();
+        LOG.debug("granted {} to '{}' for '{}': balance {}", amount, accountId, reason, after);
+        return after;
+    }
+
+    /**
+     * Charges an account with a fresh idempotency key (re-used across the gate's own retries).
+     *
+     * @param accountId the account: non-blank, at most 128 characters
+     * @param cost the credits to debit, at least 1
+     * @param action what they are spent on: non-blank, at most 128 characters
+     * @return the decision; see {@link #charge(ChargeRequest)}
+     * @throws IllegalArgumentException if an argument breaks its rule
+     * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was charged
+     * @throws ChargeOutcomeUnknownException if the charge may have been applied
+     * @throws CreditStoreMisconfiguredException if the store cannot work as configured
+     */
+    public ChargeResult charge(String accountId, long cost, String action) {
+        return charge(ChargeRequest.of(accountId, cost, action));
+    }
+
+    /**
+     * Charges an account: debits the cost iff the account exists and its balance covers the cost at the moment of
+     * the debit, recording the debit in the ledger in the same atomic step.
+     *
+     * @param request the charge; without a key the gate makes a fresh one and re-uses it across its retries
+     * @return {@link Charged} (with {@code replayed} set when the key had already been charged),
+     *     {@link InsufficientCredits} with the balance the store observed, or {@link AccountNotFound}
+     * @throws IdempotencyConflictException if the key was used on this account for another cost or action
+     * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was charged
+     * @throws ChargeOutcomeUnknownException if the charge may have been applied; re-submit the same key
+     * @throws CreditStoreMisconfiguredException if the store cannot work as configured
+     */
+    public ChargeResult charge(ChargeRequest request) {
+        Objects.requireNonNull(request, "request");
+        String key = request.idempotencyKey().orElseGet(CreditGate::newKey);
+        Attempts.Outcome<ChargeResult> outcome = attempts.run(
+                "charge of " + request.cost() + " to '" + request.accountId() + "' for '" + request.action() + "'",
+                key,
+                () -> store.charge(request.accountId(), request.cost(), request.action(), key));
+        ChargeResult result = withGateDebug(outcome);
+        LOG.debug("charge of {} to '{}' for '{}' with key '{}': {}",
+                request.cost(), request.accountId(), request.action(), key, result);
+        return result;
+    }
+
+    /**
+     * Reads an account's posted balance from the store, never from a cache. For display only: to spend, call
+     * {@link #charge(ChargeRequest)}, which decides on the balance at the moment of the debit.
+     *
+     * @param accountId the account: non-blank, at most 128 characters
+     * @return the balance, or empty when the account does not exist
+     * @throws IllegalArgumentException if the id breaks its rule
+     * @throws CreditStoreUnavailableException if the store stayed unavailable
+     */
+    public OptionalLong balance(String accountId) {
+        Arguments.requireText("accountId", accountId);
+        return attempts.run("balance of '" + accountId + "'", null, () -> store.balance(accountId)).value();
+    }
+
+    /**
+     * Reverses a charge in full, at most once: a second refund of the same charge credits nothing and returns the
+     * first refund with {@code replayed} set.
+     *
+     * @param transactionId the {@link Charged#transactionId()} of the charge
+     * @param reason why: non-blank, at most 128 characters
+     * @return the refund
+     * @throws IllegalArgumentException if an argument breaks its rule
+     * @throws TransactionNotFoundException if no charge has that transaction id
+     * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was refunded
+     * @throws ChargeOutcomeUnknownException if the refund may have been applied; refunding again settles it
+     */
+    public Refund refund(String transactionId, String reason) {
+        Arguments.requireText("transactionId", transactionId);
+        Arguments.requireText("reason", reason);
+        String key = newKey();
+        Refund refund = attempts.run("refund of '" + transactionId + "'", key,
+                () -> store.refund(transactionId, reason, key)).value();
+        LOG.debug("refund of '{}' for '{}': {}", transactionId, reason, refund);
+        return refund;
+    }
+
+    /**
+     * Reads an account's newest ledger entries.
+     *
+     * @param accountId the account: non-blank, at most 128 characters
+     * @param limit how many entries at most, 1 to 1,000
+     * @return the entries, newest first; empty when the account does not exist
+     * @throws IllegalArgumentException if an argument breaks its rule
+     * @throws CreditStoreUnavailableException if the store stayed unavailable
+     */
+    public List<LedgerEntry> history(String accountId, int limit) {
+        Arguments.requireText("accountId", accountId);
+        Arguments.requireHistoryLimit(limit);
+        return attempts.run("history of '" + accountId + "'", null, () -> store.history(accountId, limit)).value();
+    }
+
+    /**
+     * Returns the store this gate runs on.
+     *
+     * @return the store
+     */
+    public BalanceStore store() {
+        return store;
+    }
+
+    /**
+     * Returns the retry policy this gate runs.
+     *
+     * @return the policy
+     */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /**
+     * Returns the Resilience4j {@link Retry} the gate runs, for subscribing to its events or binding metrics.
+     *
+     * @return the gate's retry instance, named {@code credit-gate}
+     */
+    public Retry retry() {
+        return attempts.retry();
+    }
+
+    @Override
+    public String toString() {
+        return "CreditGate[store=" + store.describe() + ", " + retryPolicy + "]";
+    }
+
+    private static ChargeResult withGateDebug(Attempts.Outcome<ChargeResult> outcome) {
+        ChargeResult result = outcome.value();
+        if (result instanceof InsufficientCredits insufficient) {
+            return insufficient.withDebug(insufficient.debug()
+                    .withAttempts(outcome.attempts(), outcome.elapsed(), outcome.retriedFailures()));
+        }
+        if (result instanceof AccountNotFound notFound) {
+            return notFound.withDebug(notFound.debug()
+                    .withAttempts(outcome.attempts(), outcome.elapsed(), outcome.retriedFailures()));
+        }
+        return result;
+    }
+
+    private static String newKey() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** Builds a {@link CreditGate}. Not thread-safe; build once and share the gate. */
+    public static final class Builder {
+
+        private BalanceStore store;
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the store the gate runs on. Required.
+         *
+         * @param balanceStore the store, such as {@link InMemoryBalanceStore} or a database store
+         * @return this builder
+         */
+        public Builder store(BalanceStore balanceStore) {
+            this.store = Objects.requireNonNull(balanceStore, "store");
+            return this;
+        }
+
+        /**
+         * Sets how transient store failures are retried. Defaults to {@link RetryPolicy#defaults()}.
+         *
+         * @param policy the policy; {@link RetryPolicy#none()} turns retries off
+         * @return this builder
+         */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+            return this;
+        }
+
+        /**
+         * Builds the gate.
+         *
+         * @return a new gate
+         * @throws NullPointerException if no store was set
+         */
+        public CreditGate build() {
+            return new CreditGate(this);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.creditgate;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A thread-safe {@link BalanceStore} that keeps everything in memory: for unit tests, demos and single-process
+ * tools. It has the full semantics of a database store (atomic conditional debits, ledger, idempotency, refunds)
+ * and passes the same contract tests.
+ *
+ * <p>Each account is guarded by its own lock, so charges on different accounts never wait for each other. Nothing
+ * survives the JVM.
+ */
+public final class InMemoryBalanceStore implements BalanceStore {
+
+    private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LedgerEntry> charges = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    /** Creates an empty store on the system clock (UTC). */
+    public InMemoryBalanceStore() {
+        this(Clock.systemUTC());
+    }
+
+    /**
+     * Creates an empty store whose ledger times and observations come from {@code clock}.
+     *
+     * @param clock the clock, such as a manual clock in tests
+     */
+    public InMemoryBalanceStore(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public ChargeResult charge(String accountId, long cost, String action, String idempotencyKey) {
+        Account account = accounts.get(accountId);
+        if (account == null) {
+            return new AccountNotFound(accountId, action,
+                    DebugContext.observed(idempotencyKey, describe(), Optional.empty()));
+        }
+        synchronized (account) {
+            LedgerEntry earlier = account.byKey.get(idempotencyKey);
+            if (earlier != null) {
+                if (earlier.kind() != LedgerEntry.Kind.CHARGE || earlier.amount() != -cost
+                        || !earlier.reference().equals(action)) {
+                    throw conflict(earlier, "a charge of " + cost + " for '" + action + "'");
+                }
+                return charged(earlier).asReplay();
+            }
+            if (account.balance < cost) {
+                return new InsufficientCredits(accountId, action, cost, account.balance,
+                        DebugContext.observed(idempotencyKey, describe(), Optional.of(clock.instant())));
+            }
+            LedgerEntry entry = account.post(LedgerEntry.Kind.CHARGE, -cost, action, idempotencyKey, Optional.empty());
+            charges.put(entry.transactionId(), entry);
+            return charged(entry);
+        }
+    }
+
+    @Override
+    public long grant(String accountId, long amount, String reason, String idempotencyKey) {
+        Account account = accounts.computeIfAbsent(accountId, Account::new);
+        synchronized (account) {
+            LedgerEntry earlier = account.byKey.get(idempotencyKey);
+            if (earlier != null) {
+                if (earlier.kind() != LedgerEntry.Kind.GRANT || earlier.amount() != amount
+                        || !earlier.reference().equals(reason)) {
+                    throw conflict(earlier, "a grant of " + amount + " for '" + reason + "'");
+                }
+                return earlier.balanceAfter();
+            }
+            return account.post(LedgerEntry.Kind.GRANT, amount, reason, idempotencyKey, Optional.empty())
+                    .balanceAfter();
+        }
+    }
+
+    @Override
+    public Refund refund(String chargeTransactionId, String reason, String idempotencyKey) {
+        LedgerEntry charge = charges.get(chargeTransactionId);
+        if (charge == null) {
+            throw new TransactionNotFoundException(chargeTransactionId);
+        }
+        Account account = accounts.get(charge.accountId());
+        synchronized (account) {
+            LedgerEntry earlier = account.refunds.get(chargeTransactionId);
+            if (earlier != null) {
+                return refund(earlier).asReplay();
+            }
+            return refund(account.post(LedgerEntry.Kind.REFUND, -charge.amount(), reason, idempotencyKey,
+                    Optional.of(chargeTransactionId)));
+        }
+    }
+
+    @Override
+    public OptionalLong balance(String accountId) {
+        Account account = accounts.get(accountId);
+        if (account == null) {
+            return OptionalLong.empty();
+        }
+        synchronized (account) {
+            return OptionalLong.of(account.balance);
+        }
+    }
+
+    @Override
+    public List<LedgerEntry> history(String accountId, int limit) {
+        Account account = accounts.get(accountId);
+        if (account == null) {
+            return List.of();
+        }
+        synchronized (account) {
+            List<LedgerEntry> newestFirst = new ArrayList<>(Math.min(limit, account.ledger.size()));
+            for (int i = account.ledger.size() - 1; i >= 0 && newestFirst.size() < limit; i--) {
+                newestFirst.add(account.ledger.get(i));
+            }
+            return List.copyOf(newestFirst);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "in-memory";
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryBalanceStore[accounts=" + accounts.size() + "]";
+    }
+
+    private static Charged charged(LedgerEntry entry) {
+        return new Charged(entry.transactionId(), entry.accountId(), entry.reference(), -entry.amount(),
+                entry.balanceAfter(), entry.idempotencyKey(), false);
+    }
+
+    private static Refund refund(LedgerEntry entry) {
+        return new Refund(entry.transactionId(), entry.reverses().orElseThrow(), entry.accountId(), entry.amount(),
+                entry.balanceAfter(), false);
+    }
+
+    private static IdempotencyConflictException conflict(LedgerEntry earlier, String attempted) {
+        return new IdempotencyConflictException(earlier.accountId(), earlier.idempotencyKey(),
+                "a " + earlier.kind().name().toLowerCase() + " of " + Math.abs(earlier.amount()) + " for '"
+                        + earlier.reference() + "'",
+                attempted);
+    }
+
+    /** One account's state; every field is guarded by the account's monitor. */
+    private final class Account {
+        private final String id;
+        private long balance;
+        private final List<LedgerEntry> ledger = new ArrayList<>();
+        private final Map<String, LedgerEntry> byKey = new HashMap<>();
+        private final Map<String, LedgerEntry> refunds = new HashMap<>();
+
+        private Account(String id) {
+            this.id = id;
+        }
+
+        /** Applies a change and its ledger entry together; throws before changing anything if it would overflow. */
+        private LedgerEntry post(LedgerEntry.Kind kind, long amount, String reference, String key,
+                Optional<String> reverses) {
+            long after = Math.addExact(balance, amount);
+            LedgerEntry entry = new LedgerEntry(UUID.randomUUID().toString(), id, kind, amount, after, reference, key,
+                    reverses, clock.instant());
+            balance = after;
+            ledger.add(entry);
+            byKey.put(key, entry);
+            reverses.ifPresent(charge -> refunds.put(charge, entry));
+            return entry;
+        }
+    }
+}
