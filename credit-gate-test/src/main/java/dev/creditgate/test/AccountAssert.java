@@ -1,0 +1,96 @@
+package dev.creditgate.test;
+
+import dev.creditgate.CreditGate;
+import dev.creditgate.LedgerEntry;
+import java.util.List;
+import java.util.OptionalLong;
+import org.assertj.core.api.AbstractAssert;
+
+/**
+ * AssertJ assertions on an account, read through a {@link CreditGate} at the moment each assertion runs.
+ */
+public final class AccountAssert extends AbstractAssert<AccountAssert, String> {
+
+    /** The most ledger entries read; an account with more cannot be checked by {@link #hasLedgerSummingToBalance}. */
+    private static final int LEDGER_LIMIT = 1_000;
+
+    private final CreditGate gate;
+
+    AccountAssert(CreditGate gate, String accountId) {
+        super(accountId, AccountAssert.class);
+        this.gate = gate;
+    }
+
+    /**
+     * Verifies that the account exists with this balance.
+     *
+     * @param expected the expected balance
+     * @return this assertion
+     */
+    public AccountAssert hasBalance(long expected) {
+        OptionalLong balance = gate.balance(actual);
+        if (balance.isEmpty()) {
+            failWithMessage("Expected account <%s> to have balance <%s> but it does not exist", actual, expected);
+        } else if (balance.getAsLong() != expected) {
+            failWithMessage("Expected account <%s> to have balance <%s> but was <%s>",
+                    actual, expected, balance.getAsLong());
+        }
+        return this;
+    }
+
+    /**
+     * Verifies that the account does not exist.
+     *
+     * @return this assertion
+     */
+    public AccountAssert doesNotExist() {
+        OptionalLong balance = gate.balance(actual);
+        if (balance.isPresent()) {
+            failWithMessage("Expected account <%s> not to exist but it has balance <%s>",
+                    actual, balance.getAsLong());
+        }
+        return this;
+    }
+
+    /**
+     * Verifies that the account's ledger amounts sum to its balance, and that each entry's balance-after is the
+     * running sum of the entries up to it.
+     *
+     * @return this assertion
+     */
+    public AccountAssert hasLedgerSummingToBalance() {
+        long balance = gate.balance(actual).orElse(0);
+        List<LedgerEntry> newestFirst = gate.history(actual, LEDGER_LIMIT);
+        if (newestFirst.size() == LEDGER_LIMIT) {
+            failWithMessage("Account <%s> has %s or more ledger entries; too many to check", actual, LEDGER_LIMIT);
+        }
+        long running = 0;
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            LedgerEntry entry = newestFirst.get(i);
+            running += entry.amount();
+            if (entry.balanceAfter() != running) {
+                failWithMessage("Ledger of <%s> is inconsistent at <%s>: running sum is <%s>", actual, entry, running);
+            }
+        }
+        if (running != balance) {
+            failWithMessage("Expected the ledger of <%s> to sum to its balance <%s> but it sums to <%s>",
+                    actual, balance, running);
+        }
+        return this;
+    }
+
+    /**
+     * Verifies the number of ledger entries of the account.
+     *
+     * @param expected the expected count, below 1,000
+     * @return this assertion
+     */
+    public AccountAssert hasLedgerEntries(int expected) {
+        int count = gate.history(actual, LEDGER_LIMIT).size();
+        if (count != expected) {
+            failWithMessage("Expected account <%s> to have <%s> ledger entries but it has <%s>",
+                    actual, expected, count);
+        }
+        return this;
+    }
+}

@@ -1,0 +1,653 @@
+package dev.creditgate.test;
+
+import static dev.creditgate.test.CreditGateAssertions.assertThat;
+import static dev.creditgate.test.CreditGateAssertions.assertThatAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.creditgate.BalanceStore;
+import dev.creditgate.ChargeRequest;
+import dev.creditgate.ChargeResult;
+import dev.creditgate.Charged;
+import dev.creditgate.CreditGate;
+import dev.creditgate.IdempotencyConflictException;
+import dev.creditgate.InsufficientCredits;
+import dev.creditgate.AccountNotFound;
+import dev.creditgate.LedgerEntry;
+import dev.creditgate.Refund;
+import dev.creditgate.RetryPolicy;
+import dev.creditgate.TransactionNotFoundException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link BalanceStore} must pass: the semantics of DESIGN, proven through a {@link CreditGate}.
+ * Extend it and supply the store:
+ *
+ * <pre>{@code
+ * class MyStoreTest extends BalanceStoreContract {
+ *     @Override
+ *     protected BalanceStore store() {
+ *         return myStore;
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>{@link #store()} is called before each test; it may return the same store every time, because every test
+ * works on account ids of its own (from {@link #newAccountId()}).
+ */
+public abstract class BalanceStoreContract {
+
+    /** Threads in every concurrency storm. */
+    protected static final int STORM_THREADS = 16;
+
+    /** The gate under test, built on {@link #store()} before each test. */
+    protected CreditGate gate;
+
+    private ExecutorService pool;
+
+    /**
+     * Supplies the store under test.
+     *
+     * @return the store; may be shared between tests
+     */
+    protected abstract BalanceStore store();
+
+    /**
+     * The retry policy of the gate under test; the default one unless overridden.
+     *
+     * @return the policy
+     */
+    protected RetryPolicy retryPolicy() {
+        return RetryPolicy.defaults();
+    }
+
+    /** Builds the gate and the storm thread pool. */
+    @BeforeEach
+    protected void setUpGate() {
+        gate = CreditGate.builder().store(store()).retryPolicy(retryPolicy()).build();
+        pool = Executors.newFixedThreadPool(STORM_THREADS);
+    }
+
+    /**
+     * Stops the storm thread pool.
+     *
+     * @throws InterruptedException if interrupted while waiting for it
+     */
+    @AfterEach
+    protected void stopPool() throws InterruptedException {
+        pool.shutdownNow();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).as("storm threads stopped").isTrue();
+    }
+
+    /**
+     * Returns an account id no other test uses.
+     *
+     * @return a fresh id
+     */
+    protected String newAccountId() {
+        return "acct-" + UUID.randomUUID();
+    }
+
+    private String fundedAccount(long balance) {
+        String account = newAccountId();
+        gate.grant(account, balance, "test funds");
+        return account;
+    }
+
+    // ---- grants and balances -----------------------------------------------------------------------------------
+
+    @Test
+    void grantCreatesTheAccountAndReturnsTheBalance() {
+        String account = newAccountId();
+
+        assertThat(gate.grant(account, 20_000, "signup bonus")).isEqualTo(20_000);
+        assertThatAccount(gate, account).hasBalance(20_000).hasLedgerEntries(1);
+    }
+
+    @Test
+    void grantAddsToAnExistingBalance() {
+        String account = fundedAccount(100);
+
+        assertThat(gate.grant(account, 50, "top-up")).isEqualTo(150);
+        assertThatAccount(gate, account).hasBalance(150).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void balanceOfAnUnknownAccountIsEmptyNotZero() {
+        assertThat(gate.balance(newAccountId())).isEqualTo(OptionalLong.empty());
+    }
+
+    @Test
+    void grantWithTheSameKeyIsAppliedOnce() {
+        String account = newAccountId();
+
+        assertThat(gate.grant(account, 500, "payment evt_1", "evt_1")).isEqualTo(500);
+        gate.grant(account, 20, "other");
+        assertThat(gate.grant(account, 500, "payment evt_1", "evt_1")).isEqualTo(500);
+        assertThatAccount(gate, account).hasBalance(520).hasLedgerEntries(2);
+    }
+
+    @Test
+    void grantKeyReusedWithAnotherAmountConflicts() {
+        String account = newAccountId();
+        gate.grant(account, 500, "payment", "evt_2");
+
+        assertThatThrownBy(() -> gate.grant(account, 501, "payment", "evt_2"))
+                .isInstanceOf(IdempotencyConflictException.class)
+                .hasMessageContaining("evt_2");
+        assertThatAccount(gate, account).hasBalance(500);
+    }
+
+    @Test
+    void grantUpToLongMaxValueSucceeds() {
+        String account = fundedAccount(Long.MAX_VALUE - 1);
+
+        assertThat(gate.grant(account, 1, "to the top")).isEqualTo(Long.MAX_VALUE);
+        assertThatAccount(gate, account).hasBalance(Long.MAX_VALUE).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void grantPastLongMaxValueFailsAndWritesNothing() {
+        String account = fundedAccount(Long.MAX_VALUE - 1);
+
+        assertThatThrownBy(() -> gate.grant(account, 2, "overflow")).isInstanceOf(ArithmeticException.class);
+        assertThatAccount(gate, account).hasBalance(Long.MAX_VALUE - 1).hasLedgerEntries(1);
+    }
+
+    // ---- charges -----------------------------------------------------------------------------------------------
+
+    @Test
+    void chargeDebitsExactlyTheCost() {
+        String account = fundedAccount(20_000);
+
+        ChargeResult result = gate.charge(account, 2, "audio.upload");
+
+        assertThat(result).isCharged().hasCost(2).hasBalanceAfter(19_998).isNotReplayed().hasAccountId(account);
+        Charged charged = (Charged) result;
+        assertThat(charged.action()).isEqualTo("audio.upload");
+        assertThatAccount(gate, account).hasBalance(19_998).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void chargeOfTheWholeBalanceLeavesZero() {
+        String account = fundedAccount(7);
+
+        assertThat(gate.charge(account, 7, "export")).isCharged().hasBalanceAfter(0);
+        assertThat(gate.charge(account, 1, "export")).isInsufficient().hasAvailable(0).hasShortfall(1);
+    }
+
+    @Test
+    void chargeAboveTheBalanceIsInsufficientWithTheObservedBalance() {
+        String account = fundedAccount(5);
+
+        ChargeResult result = gate.charge(ChargeRequest.of(account, 8, "render").idempotencyKey("k-insufficient"));
+
+        assertThat(result).isInsufficient().hasRequired(8).hasAvailable(5).hasShortfall(3).hasAccountId(account);
+        InsufficientCredits insufficient = (InsufficientCredits) result;
+        assertThat(insufficient.action()).isEqualTo("render");
+        assertThat(insufficient.debug().idempotencyKey()).isEqualTo("k-insufficient");
+        assertThat(insufficient.debug().store()).isEqualTo(gate.store().describe());
+        assertThat(insufficient.debug().observedAt()).isPresent();
+        assertThat(insufficient.debug().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void insufficientChargeWritesNothing() {
+        String account = fundedAccount(5);
+
+        gate.charge(account, 6, "render");
+
+        assertThatAccount(gate, account).hasBalance(5).hasLedgerEntries(1);
+    }
+
+    @Test
+    void chargeOfAnUnknownAccountIsAccountNotFoundNotInsufficient() {
+        String account = newAccountId();
+
+        ChargeResult result = gate.charge(account, 2, "audio.upload");
+
+        assertThat(result).isAccountNotFound().hasAccountId(account);
+        assertThat(((AccountNotFound) result).debug().observedAt()).isEmpty();
+        assertThatAccount(gate, account).doesNotExist();
+    }
+
+    @Test
+    void accountIdsAreCaseSensitive() {
+        String account = fundedAccount(10);
+
+        assertThat(gate.charge(account.toUpperCase(), 1, "x")).isAccountNotFound();
+        assertThatAccount(gate, account).hasBalance(10);
+    }
+
+    @Test
+    void everyChargeGetsItsOwnTransactionId() {
+        String account = fundedAccount(100);
+
+        Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            ids.add(gate.charge(account, 1, "x").orElseThrow().transactionId());
+        }
+
+        assertThat(ids).hasSize(10);
+    }
+
+    // ---- idempotency -------------------------------------------------------------------------------------------
+
+    @Test
+    void chargeWithTheSameKeyReplaysTheOriginalAndDebitsNothing() {
+        String account = fundedAccount(100);
+        ChargeRequest request = ChargeRequest.of(account, 10, "ai.call").idempotencyKey("req-123");
+
+        Charged first = gate.charge(request).orElseThrow();
+        gate.charge(account, 1, "other");
+        Charged second = gate.charge(request).orElseThrow();
+
+        assertThat(first.replayed()).isFalse();
+        assertThat(second).isEqualTo(first.asReplay());
+        assertThat(second.balanceAfter()).isEqualTo(90);
+        assertThatAccount(gate, account).hasBalance(89).hasLedgerEntries(3);
+    }
+
+    @Test
+    void keyReusedWithAnotherCostConflicts() {
+        String account = fundedAccount(100);
+        gate.charge(ChargeRequest.of(account, 10, "ai.call").idempotencyKey("req-c"));
+
+        assertThatThrownBy(() -> gate.charge(ChargeRequest.of(account, 11, "ai.call").idempotencyKey("req-c")))
+                .isInstanceOf(IdempotencyConflictException.class)
+                .satisfies(e -> {
+                    IdempotencyConflictException conflict = (IdempotencyConflictException) e;
+                    assertThat(conflict.accountId()).isEqualTo(account);
+                    assertThat(conflict.idempotencyKey()).isEqualTo("req-c");
+                });
+        assertThatAccount(gate, account).hasBalance(90);
+    }
+
+    @Test
+    void keyReusedWithAnotherActionConflicts() {
+        String account = fundedAccount(100);
+        gate.charge(ChargeRequest.of(account, 10, "ai.call").idempotencyKey("req-a"));
+
+        assertThatThrownBy(() -> gate.charge(ChargeRequest.of(account, 10, "export").idempotencyKey("req-a")))
+                .isInstanceOf(IdempotencyConflictException.class);
+        assertThatAccount(gate, account).hasBalance(90);
+    }
+
+    @Test
+    void keyOfAGrantCannotBeReusedForACharge() {
+        String account = newAccountId();
+        gate.grant(account, 100, "payment", "shared-key");
+
+        assertThatThrownBy(() -> gate.charge(ChargeRequest.of(account, 10, "x").idempotencyKey("shared-key")))
+                .isInstanceOf(IdempotencyConflictException.class);
+        assertThatAccount(gate, account).hasBalance(100);
+    }
+
+    @Test
+    void theSameKeyOnAnotherAccountIsAnotherCharge() {
+        String first = fundedAccount(100);
+        String second = fundedAccount(100);
+
+        Charged a = gate.charge(ChargeRequest.of(first, 10, "x").idempotencyKey("same")).orElseThrow();
+        Charged b = gate.charge(ChargeRequest.of(second, 10, "x").idempotencyKey("same")).orElseThrow();
+
+        assertThat(a.transactionId()).isNotEqualTo(b.transactionId());
+        assertThat(b.replayed()).isFalse();
+        assertThatAccount(gate, first).hasBalance(90);
+        assertThatAccount(gate, second).hasBalance(90);
+    }
+
+    @Test
+    void aKeyRejectedAsInsufficientMaySucceedLater() {
+        String account = fundedAccount(5);
+        ChargeRequest request = ChargeRequest.of(account, 8, "render").idempotencyKey("retry-later");
+
+        assertThat(gate.charge(request)).isInsufficient();
+        gate.grant(account, 10, "top-up");
+
+        assertThat(gate.charge(request)).isCharged().isNotReplayed().hasBalanceAfter(7);
+        assertThat(gate.charge(request)).isCharged().isReplayed().hasBalanceAfter(7);
+    }
+
+    @Test
+    void aRefundedChargeStillReplaysItsKey() {
+        String account = fundedAccount(100);
+        ChargeRequest request = ChargeRequest.of(account, 10, "x").idempotencyKey("refunded-key");
+        Charged charged = gate.charge(request).orElseThrow();
+        gate.refund(charged.transactionId(), "file deleted");
+
+        assertThat(gate.charge(request)).isCharged().isReplayed().hasTransactionId(charged.transactionId());
+        assertThatAccount(gate, account).hasBalance(100).hasLedgerSummingToBalance();
+    }
+
+    // ---- refunds -----------------------------------------------------------------------------------------------
+
+    @Test
+    void refundGivesBackTheCostAndRecordsIt() {
+        String account = fundedAccount(100);
+        Charged charged = gate.charge(account, 30, "render").orElseThrow();
+
+        Refund refund = gate.refund(charged.transactionId(), "render failed");
+
+        assertThat(refund.chargeTransactionId()).isEqualTo(charged.transactionId());
+        assertThat(refund.accountId()).isEqualTo(account);
+        assertThat(refund.amount()).isEqualTo(30);
+        assertThat(refund.balanceAfter()).isEqualTo(100);
+        assertThat(refund.replayed()).isFalse();
+        LedgerEntry newest = gate.history(account, 1).get(0);
+        assertThat(newest.kind()).isEqualTo(LedgerEntry.Kind.REFUND);
+        assertThat(newest.transactionId()).isEqualTo(refund.transactionId());
+        assertThat(newest.amount()).isEqualTo(30);
+        assertThat(newest.reference()).isEqualTo("render failed");
+        assertThat(newest.reverses()).isEqualTo(Optional.of(charged.transactionId()));
+        assertThatAccount(gate, account).hasBalance(100).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void aSecondRefundOfTheSameChargeCreditsNothing() {
+        String account = fundedAccount(100);
+        Charged charged = gate.charge(account, 30, "render").orElseThrow();
+        Refund first = gate.refund(charged.transactionId(), "first");
+
+        Refund second = gate.refund(charged.transactionId(), "second");
+
+        assertThat(second).isEqualTo(first.asReplay());
+        assertThatAccount(gate, account).hasBalance(100).hasLedgerEntries(3);
+    }
+
+    @Test
+    void refundOfAnUnknownTransactionFails() {
+        String unknown = UUID.randomUUID().toString();
+
+        assertThatThrownBy(() -> gate.refund(unknown, "nope"))
+                .isInstanceOf(TransactionNotFoundException.class)
+                .hasMessageContaining(unknown);
+    }
+
+    @Test
+    void refundOfAGrantIsNotARefundOfACharge() {
+        String account = fundedAccount(100);
+        String grantId = gate.history(account, 1).get(0).transactionId();
+
+        assertThatThrownBy(() -> gate.refund(grantId, "not a charge"))
+                .isInstanceOf(TransactionNotFoundException.class);
+        assertThatAccount(gate, account).hasBalance(100).hasLedgerEntries(1);
+    }
+
+    @Test
+    void refundPastLongMaxValueFailsAndWritesNothing() {
+        String account = fundedAccount(Long.MAX_VALUE);
+        Charged charged = gate.charge(account, 5, "x").orElseThrow();
+        gate.grant(account, 5, "back to the top");
+
+        assertThatThrownBy(() -> gate.refund(charged.transactionId(), "overflow"))
+                .isInstanceOf(ArithmeticException.class);
+        assertThatAccount(gate, account).hasBalance(Long.MAX_VALUE).hasLedgerEntries(3);
+    }
+
+    // ---- history -----------------------------------------------------------------------------------------------
+
+    @Test
+    void historyIsNewestFirstWithExactEntries() {
+        String account = newAccountId();
+        gate.grant(account, 100, "signup bonus");
+        Charged charged = gate.charge(ChargeRequest.of(account, 30, "render").idempotencyKey("h-1")).orElseThrow();
+        gate.refund(charged.transactionId(), "failed");
+
+        List<LedgerEntry> history = gate.history(account, 10);
+
+        assertThat(history).extracting(LedgerEntry::kind)
+                .containsExactly(LedgerEntry.Kind.REFUND, LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.GRANT);
+        assertThat(history).extracting(LedgerEntry::amount).containsExactly(30L, -30L, 100L);
+        assertThat(history).extracting(LedgerEntry::balanceAfter).containsExactly(100L, 70L, 100L);
+        assertThat(history).extracting(LedgerEntry::reference).containsExactly("failed", "render", "signup bonus");
+        assertThat(history).extracting(LedgerEntry::accountId).containsOnly(account);
+        LedgerEntry charge = history.get(1);
+        assertThat(charge.transactionId()).isEqualTo(charged.transactionId());
+        assertThat(charge.idempotencyKey()).isEqualTo("h-1");
+        assertThat(charge.reverses()).isEmpty();
+        assertThat(history.get(0).createdAt()).isAfterOrEqualTo(history.get(2).createdAt());
+    }
+
+    @Test
+    void historyRespectsTheLimit() {
+        String account = fundedAccount(100);
+        for (int i = 1; i <= 5; i++) {
+            gate.charge(account, i, "step " + i);
+        }
+
+        assertThat(gate.history(account, 2)).extracting(LedgerEntry::reference).containsExactly("step 5", "step 4");
+        assertThat(gate.history(account, 1_000)).hasSize(6);
+    }
+
+    @Test
+    void historyOfAnUnknownAccountIsEmpty() {
+        assertThat(gate.history(newAccountId(), 10)).isEmpty();
+    }
+
+    // ---- input -------------------------------------------------------------------------------------------------
+
+    @Test
+    void badInputIsRejectedAndNothingIsWritten() {
+        String account = fundedAccount(100);
+        List<Runnable> bad = List.of(
+                () -> gate.charge(account, 0, "x"),
+                () -> gate.charge(account, -5, "x"),
+                () -> gate.charge(account, 1, " "),
+                () -> gate.charge(account, 1, "a".repeat(129)),
+                () -> gate.charge(" ", 1, "x"),
+                () -> gate.charge(account, 1, "nul\0byte"),
+                () -> gate.charge(ChargeRequest.of(account, 1, "x").idempotencyKey("")),
+                () -> gate.grant(account, 0, "x"),
+                () -> gate.grant(account, -1, "x"),
+                () -> gate.grant(account, 1, ""),
+                () -> gate.refund("", "x"),
+                () -> gate.history(account, 0),
+                () -> gate.history(account, 1_001));
+
+        for (Runnable call : bad) {
+            assertThatThrownBy(call::run).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatAccount(gate, account).hasBalance(100).hasLedgerEntries(1);
+    }
+
+    @Test
+    void idsThatLookLikeSqlAreStoredAsData() {
+        String account = "'; drop table credit_accounts; --";
+        String action = "x\"); delete from credit_ledger where (\"1\"='1 \\ $1 ?";
+        String unique = account + UUID.randomUUID();
+
+        gate.grant(unique, 10, "' or 1=1 --");
+        Charged charged = gate.charge(ChargeRequest.of(unique, 3, action).idempotencyKey("k' or '1'='1"))
+                .orElseThrow();
+
+        assertThat(charged.accountId()).isEqualTo(unique);
+        assertThat(charged.action()).isEqualTo(action);
+        assertThat(gate.history(unique, 10)).extracting(LedgerEntry::reference).containsExactly(action, "' or 1=1 --");
+        assertThatAccount(gate, unique).hasBalance(7).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void unicodeIdsAreStoredExactly() {
+        String account = "用户-😀-Ünïcödé-שלום-" + UUID.randomUUID();
+        String action = "téléversement audio 🎵";
+
+        gate.grant(account, 10, "bonus ✨");
+        Charged charged = gate.charge(account, 2, action).orElseThrow();
+
+        assertThat(charged.accountId()).isEqualTo(account);
+        assertThat(gate.history(account, 10)).extracting(LedgerEntry::reference).containsExactly(action, "bonus ✨");
+        assertThat(gate.balance(account)).hasValue(8);
+        assertThat(gate.charge(account.replace("Ü", "U"), 1, action)).isAccountNotFound();
+    }
+
+    @Test
+    void idsOfExactlyTheMaximumLengthAreAccepted() {
+        String account = "😀".repeat(96) + UUID.randomUUID().toString().substring(0, 32);
+
+        assertThat(gate.grant(account, 3, "r".repeat(128))).isEqualTo(3);
+        assertThat(gate.charge(account, 1, "a".repeat(128))).isCharged().hasBalanceAfter(2);
+    }
+
+    // ---- concurrency -------------------------------------------------------------------------------------------
+
+    @Test
+    void chargeNeverOverdrawsUnderConcurrency() throws Exception {
+        long initial = 1_000;
+        long cost = 7;
+        String account = fundedAccount(initial);
+        AtomicLong charged = new AtomicLong();
+        AtomicLong insufficient = new AtomicLong();
+
+        storm(STORM_THREADS, thread -> {
+            for (int i = 0; i < 12; i++) {
+                ChargeResult result = gate.charge(account, cost, "storm");
+                (result.isCharged() ? charged : insufficient).incrementAndGet();
+            }
+        });
+
+        assertThat(charged.get()).isEqualTo(initial / cost);
+        assertThat(insufficient.get()).isEqualTo(STORM_THREADS * 12L - initial / cost);
+        assertThatAccount(gate, account).hasBalance(initial % cost).hasLedgerSummingToBalance()
+                .hasLedgerEntries((int) (initial / cost) + 1);
+    }
+
+    @Test
+    void concurrentResubmissionsOfOneKeyChargeOnce() throws Exception {
+        String account = fundedAccount(100);
+        ChargeRequest request = ChargeRequest.of(account, 10, "storm").idempotencyKey("one-key");
+        List<Charged> results = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        storm(STORM_THREADS, thread -> results.add(gate.charge(request).orElseThrow()));
+
+        assertThat(results).hasSize(STORM_THREADS);
+        assertThat(results).filteredOn(c -> !c.replayed()).hasSize(1);
+        assertThat(results).extracting(Charged::transactionId).containsOnly(results.get(0).transactionId());
+        assertThat(results).extracting(Charged::balanceAfter).containsOnly(90L);
+        assertThatAccount(gate, account).hasBalance(90).hasLedgerEntries(2);
+    }
+
+    @Test
+    void concurrentRefundsOfOneChargeRefundOnce() throws Exception {
+        String account = fundedAccount(100);
+        Charged charged = gate.charge(account, 40, "render").orElseThrow();
+        List<Refund> refunds = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        storm(STORM_THREADS, thread -> refunds.add(gate.refund(charged.transactionId(), "failed " + thread)));
+
+        assertThat(refunds).filteredOn(r -> !r.replayed()).hasSize(1);
+        assertThat(refunds).extracting(Refund::transactionId).containsOnly(refunds.get(0).transactionId());
+        assertThatAccount(gate, account).hasBalance(100).hasLedgerEntries(3).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void concurrentGrantsToANewAccountAllCount() throws Exception {
+        String account = newAccountId();
+
+        storm(STORM_THREADS, thread -> gate.grant(account, 5, "grant " + thread));
+
+        assertThatAccount(gate, account).hasBalance(5L * STORM_THREADS).hasLedgerEntries(STORM_THREADS)
+                .hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void mixedConcurrentOperationsKeepEveryLedgerEqualToItsBalance() throws Exception {
+        List<String> accounts = List.of(fundedAccount(300), fundedAccount(300), fundedAccount(300), fundedAccount(300));
+        Map<String, AtomicLong> expected = new ConcurrentHashMap<>();
+        accounts.forEach(a -> expected.put(a, new AtomicLong(300)));
+
+        storm(STORM_THREADS, thread -> {
+            Random random = new Random(thread);
+            for (int i = 0; i < 30; i++) {
+                String account = accounts.get(random.nextInt(accounts.size()));
+                int dice = random.nextInt(10);
+                if (dice < 6) {
+                    ChargeResult result = gate.charge(account, 1 + random.nextInt(20), "mixed");
+                    if (result instanceof Charged c) {
+                        expected.get(account).addAndGet(-c.cost());
+                        if (dice == 0) {
+                            Refund refund = gate.refund(c.transactionId(), "mixed refund");
+                            expected.get(account).addAndGet(refund.amount());
+                        }
+                    }
+                } else {
+                    long amount = 1 + random.nextInt(15);
+                    gate.grant(account, amount, "mixed grant");
+                    expected.get(account).addAndGet(amount);
+                }
+            }
+        });
+
+        for (String account : accounts) {
+            assertThatAccount(gate, account).hasBalance(expected.get(account).get()).hasLedgerSummingToBalance();
+        }
+    }
+
+    /** A storm task; {@code thread} is the thread's index from 0. */
+    @FunctionalInterface
+    protected interface StormTask {
+        /**
+         * Runs one thread's share of a storm.
+         *
+         * @param thread the thread's index, from 0
+         * @throws Exception to fail the test
+         */
+        void run(int thread) throws Exception;
+    }
+
+    /**
+     * Runs {@code task} on {@code threads} threads released at the same moment, and rethrows the first failure.
+     *
+     * @param threads how many threads, at most {@link #STORM_THREADS}
+     * @param task each thread's work
+     * @throws Exception the first failure of any thread
+     */
+    protected void storm(int threads, StormTask task) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Void>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Callable<Void> body = () -> {
+                start.await();
+                task.run(thread);
+                return null;
+            };
+            futures.add(pool.submit(body));
+        }
+        start.countDown();
+        List<Throwable> failures = new ArrayList<>();
+        for (Future<Void> future : futures) {
+            try {
+                future.get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                failures.add(e.getCause());
+            }
+        }
+        if (!failures.isEmpty()) {
+            AssertionError error = new AssertionError(failures.size() + " storm thread(s) failed: "
+                    + failures.stream().map(Throwable::toString).collect(Collectors.joining("; ")),
+                    failures.get(0));
+            failures.stream().skip(1).forEach(error::addSuppressed);
+            throw error;
+        }
+    }
+}
