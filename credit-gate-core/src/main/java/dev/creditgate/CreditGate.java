@@ -163,7 +163,7 @@ public final class CreditGate {
         Arguments.requireText("transactionId", transactionId);
         Arguments.requireText("reason", reason);
         String key = newKey();
-        Refund refund = attempts.run("refund of '" + transactionId + "'", key,
+        Refund refund = attempts.run("refund of '" + transactionId + "' (refunding it again settles it)", key,
                 () -> store.refund(transactionId, reason, key)).value();
         LOG.debug("refund of '{}' for '{}': {}", transactionId, reason, refund);
         return refund;

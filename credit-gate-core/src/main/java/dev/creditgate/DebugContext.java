@@ -9,7 +9,9 @@ import java.util.Optional;
 /**
  * How a rejection was decided: enough to answer "why did this user get a 402?" from a log line.
  *
- * <p>{@link #toString()} is safe for logs: it holds no account id, no credentials and no connection URL.
+ * <p>{@link #toString()} is safe for logs: it holds no account id, no credentials and no connection URL, as long as
+ * the store keeps its failure messages free of them (the stores in this project do: they name the operation and the
+ * SQLSTATE).
  *
  * @param idempotencyKey the key of the charge that was decided
  * @param store a description of the store that decided (kind, schema, table; never credentials)

@@ -67,6 +67,10 @@ public final class InMemoryBalanceStore implements BalanceStore {
 
     @Override
     public long grant(String accountId, long amount, String reason, String idempotencyKey) {
+        if (amount < 1) {
+            // The gate validates this; checked again so a direct call cannot leave an empty account behind.
+            throw new IllegalArgumentException("amount must be at least 1, got " + amount);
+        }
         Account account = accounts.computeIfAbsent(accountId, Account::new);
         synchronized (account) {
             LedgerEntry earlier = account.byKey.get(idempotencyKey);

@@ -329,6 +329,26 @@ public abstract class BalanceStoreContract {
     }
 
     @Test
+    void aChargeThatTookTheLastCreditsStillReplaysItsKey() {
+        String account = fundedAccount(10);
+        ChargeRequest request = ChargeRequest.of(account, 10, "x").idempotencyKey("last-credits");
+        Charged first = gate.charge(request).orElseThrow();
+
+        assertThat(gate.charge(request)).isCharged().isReplayed().hasTransactionId(first.transactionId())
+                .hasBalanceAfter(0);
+        assertThatAccount(gate, account).hasBalance(0).hasLedgerEntries(2);
+    }
+
+    @Test
+    void keyReusedWithAnotherCostConflictsEvenWhenTheBalanceIsShort() {
+        String account = fundedAccount(10);
+        gate.charge(ChargeRequest.of(account, 10, "x").idempotencyKey("short"));
+
+        assertThatThrownBy(() -> gate.charge(ChargeRequest.of(account, 5, "x").idempotencyKey("short")))
+                .isInstanceOf(IdempotencyConflictException.class);
+    }
+
+    @Test
     void aRefundedChargeStillReplaysItsKey() {
         String account = fundedAccount(100);
         ChargeRequest request = ChargeRequest.of(account, 10, "x").idempotencyKey("refunded-key");

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The gate's retries, proven with a fault-injecting store in front of the in-memory store. */
-class GateRetryTest {
+class GateFaultInjectionTest {
 
     private static final String ACCOUNT = "user-1";
 
