@@ -1,0 +1,488 @@
+package dev.creditgate.jdbi;
+
+import dev.creditgate.AccountNotFound;
+import dev.creditgate.BalanceStore;
+import dev.creditgate.ChargeResult;
+import dev.creditgate.Charged;
+import dev.creditgate.CreditGateException;
+import dev.creditgate.CreditStoreMisconfiguredException;
+import dev.creditgate.DebugContext;
+import dev.creditgate.IdempotencyConflictException;
+import dev.creditgate.InsufficientCredits;
+import dev.creditgate.LedgerEntry;
+import dev.creditgate.Refund;
+import dev.creditgate.TransactionNotFoundException;
+import dev.creditgate.TransientStoreException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * The PostgreSQL {@link BalanceStore}, on Jdbi 3 and pgjdbc. Many application instances may share one database:
+ * every decision is made by PostgreSQL in the statement that applies it.
+ *
+ * <pre>{@code
+ * JdbiBalanceStore store = JdbiBalanceStore.create(jdbi);   // credit_accounts, credit_ledger in the current schema
+ * store.migrate();                                          // creates or updates its tables; idempotent
+ * CreditGate gate = CreditGate.builder().store(store).build();
+ * }</pre>
+ *
+ * <h2>How a charge is decided</h2>
+ * One statement on the success path: a conditional {@code UPDATE ... WHERE balance >= :cost} and the ledger
+ * {@code INSERT} in one data-modifying CTE, so the debit and its ledger row commit together or not at all. When it
+ * debits nothing, a short transaction locks the account row and tells the cases apart truthfully:
+ * <ul>
+ *   <li>no row visible → {@link AccountNotFound} (missing, or hidden by a row-level security policy);</li>
+ *   <li>row visible, but not lockable for update → {@link CreditStoreMisconfiguredException} (a row-level security
+ *       policy that allows SELECT but not UPDATE) — never a 402;</li>
+ *   <li>locked balance below the cost → {@link InsufficientCredits} with that balance and the database's time, unless
+ *       the idempotency key was already charged, which replays the charge;</li>
+ *   <li>locked balance covers the cost (a concurrent change, now settled) → the debit runs again under the lock.</li>
+ * </ul>
+ *
+ * <h2>Failures</h2>
+ * Classified by SQLSTATE anywhere in the cause chain: serialization failures, deadlocks, lock and statement
+ * timeouts, too many connections, a server starting up or read-only, and failing to connect are
+ * {@link TransientStoreException}s; a connection lost during a statement or its commit is an
+ * {@link dev.creditgate.AmbiguousStoreException} (the gate retries it with the same key; the ledger's unique
+ * {@code (account_id, idempotency_key)} turns the retry into a replay if the first attempt committed); missing
+ * tables, columns, privileges and policies are {@link CreditStoreMisconfiguredException}s.
+ *
+ * <p>Thread-safe; it takes a connection from the {@link Jdbi} per call.
+ */
+public final class JdbiBalanceStore implements BalanceStore {
+
+    /** Serializes concurrent {@link #migrate()} calls from many instances. */
+    private static final long MIGRATION_LOCK = 0x63726564_69746761L;
+
+    private final Jdbi jdbi;
+    private final Tables tables;
+    private final PostgresSql sql;
+    private final String description;
+
+    private JdbiBalanceStore(Jdbi jdbi, Tables tables) {
+        this.jdbi = jdbi;
+        this.tables = tables;
+        this.sql = new PostgresSql(tables);
+        this.description = "postgresql " + tables.schema().map(s -> "schema=" + s + " ").orElse("")
+                + "accounts=" + tables.accountsTable() + " ledger=" + tables.ledgerTable();
+    }
+
+    /**
+     * Creates a store on the default tables, {@code credit_accounts} and {@code credit_ledger}, in the schema that
+     * is current for the Jdbi's connections. Does no I/O.
+     *
+     * @param jdbi the Jdbi instance, typically on a pooled DataSource
+     * @return the store
+     */
+    public static JdbiBalanceStore create(Jdbi jdbi) {
+        return builder(jdbi).build();
+    }
+
+    /**
+     * Starts configuring a store: another schema, other table names, or an existing balance table to adopt.
+     *
+     * @param jdbi the Jdbi instance, typically on a pooled DataSource
+     * @return a builder
+     */
+    public static Builder builder(Jdbi jdbi) {
+        return new Builder(jdbi);
+    }
+
+    /**
+     * Creates or updates the store's schema objects: the schema if one was named, the accounts table (unless an
+     * existing one was adopted, which is checked instead) and the ledger. Idempotent, and safe to run from many
+     * instances at once (they take turns on an advisory lock). Users of Flyway or Liquibase can run the same DDL from
+     * the resources {@code dev/creditgate/jdbi/migration/V1_1__credit_accounts.sql} and
+     * {@code V1_2__credit_ledger.sql} instead.
+     *
+     * @throws CreditStoreMisconfiguredException if the role may not create the objects, or an adopted table lacks a
+     *     column, has a column of an unsupported type, or lacks a primary key or unique constraint on its id column
+     * @throws TransientStoreException if the database could not be reached
+     */
+    public void migrate() {
+        run("migrate", handle -> {
+            handle.useTransaction(tx -> {
+                tx.execute("SELECT pg_advisory_xact_lock(?)", MIGRATION_LOCK);
+                tables.schema().ifPresent(schema ->
+                        tx.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema)));
+                if (!tables.ownsAccountsTable()) {
+                    AdoptedTable.verify(tx, tables);
+                }
+                for (String script : sql.migration(tables.ownsAccountsTable())) {
+                    tx.createScript(script).execute();
+                }
+                if (!tables.ownsAccountsTable()) {
+                    tx.execute(sql.openingBalances());
+                }
+            });
+            return null;
+        });
+    }
+
+    @Override
+    public ChargeResult charge(String accountId, long cost, String action, String idempotencyKey) {
+        if (!tables.idType().isCanonical(accountId)) {
+            return notFound(accountId, action, idempotencyKey);
+        }
+        return run("charge", handle -> {
+            try {
+                Optional<Charged> debited = debit(handle, accountId, cost, action, idempotencyKey);
+                if (debited.isPresent()) {
+                    return debited.get();
+                }
+                return handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
+                        tx -> decideUnderLock(tx, accountId, cost, action, idempotencyKey));
+            } catch (RuntimeException failure) {
+                if (SqlFailures.isUniqueViolation(failure)) {
+                    return replayCharge(handle, accountId, cost, action, idempotencyKey);
+                }
+                throw failure;
+            }
+        });
+    }
+
+    private Optional<Charged> debit(Handle handle, String accountId, long cost, String action, String key) {
+        return handle.createQuery(sql.charge())
+                .bind("account", accountId)
+                .bind("cost", cost)
+                .bind("action", action)
+                .bind("key", key)
+                .map((rs, ctx) -> new Charged(
+                        Long.toString(rs.getLong("id")), accountId, action, cost, rs.getLong("balance_after"), key,
+                        false))
+                .findOne();
+    }
+
+    private ChargeResult decideUnderLock(Handle tx, String accountId, long cost, String action, String key) {
+        Observation seen = tx.createQuery(sql.observeForCharge())
+                .bind("account", accountId)
+                .map((rs, ctx) -> new Observation(
+                        nullableLong(rs, "visible_balance"), nullableLong(rs, "locked_balance"),
+                        rs.getObject("observed_at", OffsetDateTime.class).toInstant()))
+                .one();
+        if (seen.locked().isEmpty()) {
+            if (seen.visible().isPresent()) {
+                throw new CreditStoreMisconfiguredException("charge: account '" + accountId + "' is visible to "
+                        + "SELECT but cannot be locked for UPDATE by this database role; a row-level security "
+                        + "policy allows reading the row but not updating it", null);
+            }
+            return notFound(accountId, action, key);
+        }
+        long balance = seen.locked().getAsLong();
+        if (balance < cost) {
+            Optional<LedgerEntry> earlier = entryByKey(tx, accountId, key);
+            if (earlier.isPresent()) {
+                return replayed(earlier.get(), cost, action);
+            }
+            return new InsufficientCredits(accountId, action, cost, balance,
+                    DebugContext.observed(key, description, Optional.of(seen.observedAt())));
+        }
+        return debit(tx, accountId, cost, action, key).orElseThrow(() -> new CreditStoreMisconfiguredException(
+                "charge: account '" + accountId + "' is locked with balance " + balance + " >= " + cost
+                        + " yet the UPDATE changed no row; a row-level security UPDATE policy excludes it", null));
+    }
+
+    private Charged replayCharge(Handle handle, String accountId, long cost, String action, String key) {
+        LedgerEntry earlier = entryByKey(handle, accountId, key).orElseThrow(() -> new TransientStoreException(
+                "charge: idempotency key '" + key + "' collided but its entry is not visible yet", null));
+        return replayed(earlier, cost, action);
+    }
+
+    private static Charged replayed(LedgerEntry earlier, long cost, String action) {
+        if (earlier.kind() != LedgerEntry.Kind.CHARGE || earlier.amount() != -cost
+                || !earlier.reference().equals(action)) {
+            throw conflict(earlier, "a charge of " + cost + " for '" + action + "'");
+        }
+        return new Charged(earlier.transactionId(), earlier.accountId(), action, cost, earlier.balanceAfter(),
+                earlier.idempotencyKey(), true);
+    }
+
+    @Override
+    public long grant(String accountId, long amount, String reason, String idempotencyKey) {
+        if (!tables.idType().isCanonical(accountId)) {
+            throw new IllegalArgumentException("accountId must be a canonical " + tables.idType() + " for table "
+                    + tables.accountsTable() + ", got '" + accountId + "'");
+        }
+        return run("grant", handle -> {
+            try {
+                return handle.createQuery(sql.grant())
+                        .bind("account", accountId)
+                        .bind("amount", amount)
+                        .bind("reason", reason)
+                        .bind("key", idempotencyKey)
+                        .map((rs, ctx) -> rs.getLong("balance_after"))
+                        .one();
+            } catch (RuntimeException failure) {
+                if (!SqlFailures.isUniqueViolation(failure) && !SqlFailures.isOutOfRange(failure)) {
+                    throw failure;
+                }
+                Optional<LedgerEntry> earlier = entryByKey(handle, accountId, idempotencyKey);
+                if (earlier.isEmpty()) {
+                    throw failure;
+                }
+                LedgerEntry entry = earlier.get();
+                if (entry.kind() != LedgerEntry.Kind.GRANT || entry.amount() != amount
+                        || !entry.reference().equals(reason)) {
+                    throw conflict(entry, "a grant of " + amount + " for '" + reason + "'");
+                }
+                return entry.balanceAfter();
+            }
+        });
+    }
+
+    @Override
+    public Refund refund(String chargeTransactionId, String reason, String idempotencyKey) {
+        long chargeId = parseTransactionId(chargeTransactionId);
+        return run("refund", handle -> {
+            try {
+                Optional<LedgerEntry> credited = handle.createQuery(sql.refund())
+                        .bind("charge", chargeId)
+                        .bind("reason", reason)
+                        .bind("key", idempotencyKey)
+                        .map(JdbiBalanceStore::ledgerEntry)
+                        .findOne();
+                if (credited.isPresent()) {
+                    return refund(credited.get(), false);
+                }
+                boolean isCharge = handle.createQuery(sql.chargeExists()).bind("charge", chargeId)
+                        .mapTo(Boolean.class).one();
+                if (!isCharge) {
+                    throw new TransactionNotFoundException(chargeTransactionId);
+                }
+                throw new CreditStoreMisconfiguredException("refund: the account of charge " + chargeTransactionId
+                        + " exists but this database role cannot update it (row-level security?)", null);
+            } catch (RuntimeException failure) {
+                if (!SqlFailures.isUniqueViolation(failure) && !SqlFailures.isOutOfRange(failure)) {
+                    throw failure;
+                }
+                Optional<LedgerEntry> first = handle.createQuery(sql.refundOf()).bind("charge", chargeId)
+                        .map(JdbiBalanceStore::ledgerEntry).findOne();
+                if (first.isEmpty()) {
+                    throw failure;
+                }
+                return refund(first.get(), true);
+            }
+        });
+    }
+
+    @Override
+    public OptionalLong balance(String accountId) {
+        if (!tables.idType().isCanonical(accountId)) {
+            return OptionalLong.empty();
+        }
+        return run("balance", handle -> handle.createQuery(sql.balance())
+                .bind("account", accountId)
+                .map((rs, ctx) -> rs.getLong(1))
+                .findOne()
+                .map(OptionalLong::of)
+                .orElse(OptionalLong.empty()));
+    }
+
+    @Override
+    public List<LedgerEntry> history(String accountId, int limit) {
+        return run("history", handle -> handle.createQuery(sql.history())
+                .bind("account", accountId)
+                .bind("limit", limit)
+                .map(JdbiBalanceStore::ledgerEntry)
+                .list());
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public String toString() {
+        return "JdbiBalanceStore[" + description + "]";
+    }
+
+    /**
+     * Runs one operation on its own handle, translating failures: those while connecting happened before anything
+     * was sent, so they are at worst transient; the rest are classified by SQLSTATE.
+     */
+    private <T> T run(String operation, HandleCallback<T, RuntimeException> body) {
+        Handle handle;
+        try {
+            handle = jdbi.open();
+        } catch (RuntimeException failure) {
+            throw SqlFailures.translate(operation, failure, true);
+        }
+        try (handle) {
+            return body.withHandle(handle);
+        } catch (CreditGateException | ArithmeticException | IllegalArgumentException decided) {
+            throw decided;
+        } catch (RuntimeException failure) {
+            throw SqlFailures.translate(operation, failure, false);
+        }
+    }
+
+    private Optional<LedgerEntry> entryByKey(Handle handle, String accountId, String key) {
+        return handle.createQuery(sql.entryByKey())
+                .bind("account", accountId)
+                .bind("key", key)
+                .map(JdbiBalanceStore::ledgerEntry)
+                .findOne();
+    }
+
+    private AccountNotFound notFound(String accountId, String action, String key) {
+        return new AccountNotFound(accountId, action, DebugContext.observed(key, description, Optional.empty()));
+    }
+
+    private static IdempotencyConflictException conflict(LedgerEntry earlier, String attempted) {
+        return new IdempotencyConflictException(earlier.accountId(), earlier.idempotencyKey(),
+                "a " + earlier.kind().name().toLowerCase(Locale.ROOT) + " of " + Math.abs(earlier.amount())
+                        + " for '" + earlier.reference() + "'",
+                attempted);
+    }
+
+    private static Refund refund(LedgerEntry entry, boolean replayed) {
+        return new Refund(entry.transactionId(), entry.reverses().orElseThrow(), entry.accountId(), entry.amount(),
+                entry.balanceAfter(), replayed);
+    }
+
+    private static long parseTransactionId(String transactionId) {
+        try {
+            long id = Long.parseLong(transactionId);
+            if (id > 0 && Long.toString(id).equals(transactionId)) {
+                return id;
+            }
+        } catch (NumberFormatException notOurs) {
+            // falls through: an id this store never issued names no charge
+        }
+        throw new TransactionNotFoundException(transactionId);
+    }
+
+    static LedgerEntry ledgerEntry(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+            throws SQLException {
+        long reverses = rs.getLong("reverses");
+        Optional<String> reversed = rs.wasNull() ? Optional.empty() : Optional.of(Long.toString(reverses));
+        return new LedgerEntry(
+                Long.toString(rs.getLong("id")),
+                rs.getString("account_id"),
+                LedgerEntry.Kind.valueOf(rs.getString("kind")),
+                rs.getLong("amount"),
+                rs.getLong("balance_after"),
+                rs.getString("reference"),
+                rs.getString("idempotency_key"),
+                reversed,
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static OptionalLong nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
+    /** What the lock-taking look at a row saw. */
+    private record Observation(OptionalLong visible, OptionalLong locked, Instant observedAt) {
+    }
+
+    /** Configures a {@link JdbiBalanceStore}. */
+    public static final class Builder {
+
+        private final Jdbi jdbi;
+        private Optional<String> schema = Optional.empty();
+        private String accountsTable = "credit_accounts";
+        private String idColumn = "account_id";
+        private String balanceColumn = "balance";
+        private AccountIdType idType = AccountIdType.TEXT;
+        private boolean ownsAccountsTable = true;
+        private String ledgerTable = "credit_ledger";
+
+        private Builder(Jdbi jdbi) {
+            this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+        }
+
+        /**
+         * Puts the tables in a named schema instead of the connection's current one; {@link #migrate()} creates it.
+         *
+         * @param name a plain SQL identifier: a letter or underscore, then letters, digits, underscores; at most 63
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not such an identifier
+         */
+        public Builder schema(String name) {
+            this.schema = Optional.of(Identifiers.requireValid("schema", name));
+            return this;
+        }
+
+        /**
+         * Names credit-gate's own accounts table (default {@code credit_accounts}).
+         *
+         * @param name a plain SQL identifier
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not a plain identifier
+         */
+        public Builder accountsTable(String name) {
+            this.accountsTable = Identifiers.requireValid("accountsTable", name);
+            this.idColumn = "account_id";
+            this.balanceColumn = "balance";
+            this.idType = AccountIdType.TEXT;
+            this.ownsAccountsTable = true;
+            return this;
+        }
+
+        /**
+         * Adopts an existing balance table, such as {@code user_credits(user_id uuid primary key, credits bigint)}:
+         * charges and grants update its balance column in place, and the ledger lives beside it. The id column must
+         * have a primary key or unique constraint; {@link #migrate()} checks the table and never alters it, and
+         * writes an "opening balance" ledger entry for each account that has credits and no ledger yet (run it
+         * before the first charge). Granting to a new account inserts a row with only the id and balance columns
+         * set.
+         *
+         * @param table the existing table
+         * @param idColumn its account id column
+         * @param balanceColumn its balance column, of type bigint or integer
+         * @param type the id column's type
+         * @return this builder
+         * @throws IllegalArgumentException if a name is not a plain identifier
+         */
+        public Builder adoptAccountTable(String table, String idColumn, String balanceColumn, AccountIdType type) {
+            this.accountsTable = Identifiers.requireValid("table", table);
+            this.idColumn = Identifiers.requireValid("idColumn", idColumn);
+            this.balanceColumn = Identifiers.requireValid("balanceColumn", balanceColumn);
+            this.idType = Objects.requireNonNull(type, "type");
+            this.ownsAccountsTable = false;
+            return this;
+        }
+
+        /**
+         * Names the ledger table (default {@code credit_ledger}); its history index is named after it.
+         *
+         * @param name a plain SQL identifier of at most 55 characters
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not such an identifier
+         */
+        public Builder ledgerTable(String name) {
+            Identifiers.requireValid("ledgerTable", name + "_history");
+            this.ledgerTable = Identifiers.requireValid("ledgerTable", name);
+            return this;
+        }
+
+        /**
+         * Builds the store. Does no I/O.
+         *
+         * @return the store
+         * @throws IllegalArgumentException if the accounts and ledger tables have the same name
+         */
+        public JdbiBalanceStore build() {
+            if (accountsTable.equals(ledgerTable)) {
+                throw new IllegalArgumentException("the accounts and ledger tables must differ, both are '"
+                        + ledgerTable + "'");
+            }
+            return new JdbiBalanceStore(jdbi, new Tables(schema, accountsTable, idColumn, balanceColumn, idType,
+                    ownsAccountsTable, ledgerTable));
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.creditgate.jdbi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every SQL statement of the PostgreSQL store, in one place. Configured names arrive validated and are quoted
+ * here; every value is a bind parameter.
+ *
+ * <p>A charge's success path is one statement: the conditional debit and its ledger row, in a data-modifying CTE.
+ * The debit's {@code WHERE balance >= :cost} is re-checked by PostgreSQL on the newest row version after it waits for
+ * the row lock, so concurrent charges serialize on the row and never overdraw.
+ */
+final class PostgresSql {
+
+    static final String LEDGER_COLUMNS =
+            "id, account_id, kind, amount, balance_after, reference, idempotency_key, reverses, created_at";
+
+    private final String accounts;
+    private final String id;
+    private final String balance;
+    private final String accountParam;
+    private final String touch;
+    private final String ledger;
+    private final String historyIndex;
+
+    PostgresSql(Tables tables) {
+        String prefix = tables.schema().map(s -> Identifiers.quote(s) + ".").orElse("");
+        this.accounts = prefix + Identifiers.quote(tables.accountsTable());
+        this.id = Identifiers.quote(tables.idColumn());
+        this.balance = Identifiers.quote(tables.balanceColumn());
+        this.accountParam = tables.idType().cast(":account");
+        // Only a table credit-gate created is known to have updated_at; an adopted one is left as it is.
+        this.touch = tables.ownsAccountsTable() ? ", \"updated_at\" = now()" : "";
+        this.ledger = prefix + Identifiers.quote(tables.ledgerTable());
+        this.historyIndex = Identifiers.quote(tables.ledgerTable() + "_history");
+    }
+
+    String charge() {
+        return """
+                WITH debited AS (
+                    UPDATE %1$s SET %3$s = %3$s - :cost%5$s
+                    WHERE %2$s = %4$s AND %3$s >= :cost
+                    RETURNING %3$s AS balance_after
+                )
+                INSERT INTO %6$s (account_id, kind, amount, balance_after, reference, idempotency_key)
+                SELECT :account, 'CHARGE', -CAST(:cost AS bigint), balance_after, :action, :key FROM debited
+                RETURNING id, balance_after
+                """.formatted(accounts, id, balance, accountParam, touch, ledger);
+    }
+
+    /**
+     * Run inside a transaction after a charge debited nothing. The plain sub-select sees the row as the statement's
+     * snapshot and the SELECT policies allow; the FOR UPDATE one waits for the row lock and sees the newest version,
+     * as the UPDATE policies allow. Together they tell a missing row from a hidden one from a low balance.
+     */
+    String observeForCharge() {
+        return """
+                WITH locked AS (
+                    SELECT %3$s AS balance FROM %1$s WHERE %2$s = %4$s FOR UPDATE
+                )
+                SELECT (SELECT %3$s FROM %1$s WHERE %2$s = %4$s) AS visible_balance,
+                       (SELECT balance FROM locked) AS locked_balance,
+                       clock_timestamp() AS observed_at
+                """.formatted(accounts, id, balance, accountParam);
+    }
+
+    String grant() {
+        return """
+                WITH credited AS (
+                    INSERT INTO %1$s AS a (%2$s, %3$s) VALUES (%4$s, :amount)
+                    ON CONFLICT (%2$s) DO UPDATE SET %3$s = a.%3$s + EXCLUDED.%3$s%5$s
+                    RETURNING a.%3$s AS balance_after
+                )
+                INSERT INTO %6$s (account_id, kind, amount, balance_after, reference, idempotency_key)
+                SELECT :account, 'GRANT', :amount, balance_after, :reason, :key FROM credited
+                RETURNING id, balance_after
+                """.formatted(accounts, id, balance, accountParam, touch, ledger);
+    }
+
+    String refund() {
+        return """
+                WITH charge AS (
+                    SELECT id, account_id, -amount AS amount FROM %6$s WHERE id = :charge AND kind = 'CHARGE'
+                ), credited AS (
+                    UPDATE %1$s SET %3$s = %3$s + (SELECT amount FROM charge)%5$s
+                    WHERE %2$s = %4$s
+                    RETURNING %3$s AS balance_after
+                )
+                INSERT INTO %6$s (account_id, kind, amount, balance_after, reference, idempotency_key, reverses)
+                SELECT charge.account_id, 'REFUND', charge.amount, credited.balance_after, :reason, :key, charge.id
+                FROM charge, credited
+                RETURNING %7$s
+                """.formatted(accounts, id, balance, accountParamFrom("(SELECT account_id FROM charge)"), touch,
+                ledger, LEDGER_COLUMNS);
+    }
+
+    /**
+     * For an adopted table: one opening-balance entry for each account that has credits and no ledger yet, so that
+     * every account's ledger sums to its balance from the start.
+     */
+    String openingBalances() {
+        return """
+                INSERT INTO %4$s (account_id, kind, amount, balance_after, reference, idempotency_key)
+                SELECT CAST(a.%2$s AS text), 'GRANT', a.%3$s, a.%3$s, 'opening balance', 'creditgate:opening-balance'
+                FROM %1$s a
+                WHERE a.%3$s > 0
+                  AND NOT EXISTS (SELECT 1 FROM %4$s l WHERE l.account_id = CAST(a.%2$s AS text))
+                """.formatted(accounts, id, balance, ledger);
+    }
+
+    String chargeExists() {
+        return "SELECT EXISTS (SELECT 1 FROM %s WHERE id = :charge AND kind = 'CHARGE')".formatted(ledger);
+    }
+
+    String entryByKey() {
+        return "SELECT %s FROM %s WHERE account_id = :account AND idempotency_key = :key"
+                .formatted(LEDGER_COLUMNS, ledger);
+    }
+
+    String refundOf() {
+        return "SELECT %s FROM %s WHERE reverses = :charge".formatted(LEDGER_COLUMNS, ledger);
+    }
+
+    String entryById() {
+        return "SELECT %s FROM %s WHERE id = :id".formatted(LEDGER_COLUMNS, ledger);
+    }
+
+    String balance() {
+        return "SELECT %s FROM %s WHERE %s = %s".formatted(balance, accounts, id, accountParam);
+    }
+
+    String history() {
+        return "SELECT %s FROM %s WHERE account_id = :account ORDER BY id DESC LIMIT :limit"
+                .formatted(LEDGER_COLUMNS, ledger);
+    }
+
+    /** The DDL scripts, in order, with their placeholders filled; the accounts script only when we own the table. */
+    List<String> migration(boolean includeAccounts) {
+        Map<String, String> placeholders = Map.of(
+                "${accounts}", accounts,
+                "${ledger}", ledger,
+                "${ledger_history_index}", historyIndex);
+        String ledgerDdl = fill(resource("V1_2__credit_ledger.sql"), placeholders);
+        return includeAccounts
+                ? List.of(fill(resource("V1_1__credit_accounts.sql"), placeholders), ledgerDdl)
+                : List.of(ledgerDdl);
+    }
+
+    String describeTables() {
+        return "accounts=" + accounts + " ledger=" + ledger;
+    }
+
+    private String accountParamFrom(String expression) {
+        return expression.equals(":account") ? accountParam : accountParam.replace(":account", expression);
+    }
+
+    private static String fill(String template, Map<String, String> placeholders) {
+        String filled = template;
+        for (Map.Entry<String, String> placeholder : placeholders.entrySet()) {
+            filled = filled.replace(placeholder.getKey(), placeholder.getValue());
+        }
+        return filled;
+    }
+
+    static String resource(String name) {
+        String path = "migration/" + name;
+        try (InputStream in = PostgresSql.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource dev/creditgate/jdbi/" + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.creditgate.jdbi;
+
+import static dev.creditgate.test.CreditGateAssertions.assertThatAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.creditgate.ChargeOutcomeUnknownException;
+import dev.creditgate.ChargeRequest;
+import dev.creditgate.ChargeResult;
+import dev.creditgate.CreditGate;
+import dev.creditgate.CreditGateException;
+import dev.creditgate.CreditStoreUnavailableException;
+import dev.creditgate.test.PostgresTestDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Exactly-once under killed connections: while 8 threads charge, another thread terminates their backends every
+ * few tens of milliseconds. Every key ends charged exactly once after the unknown ones are re-submitted.
+ */
+class KilledConnectionsTest {
+
+    @RegisterExtension
+    static final PostgresTestDatabase db = PostgresTestDatabase.create();
+
+    private static final String APPLICATION = "creditgate-kill-test";
+    private static final int THREADS = 8;
+    private static final int CHARGES_PER_THREAD = 150;
+    private static final long INITIAL = 1_000_000;
+
+    private static HikariDataSource pool;
+    private static CreditGate gate;
+
+    @BeforeAll
+    static void start() {
+        pool = Pools.hikari(db, APPLICATION, THREADS + 2);
+        JdbiBalanceStore store = JdbiBalanceStore.create(Jdbi.create(pool));
+        store.migrate();
+        gate = CreditGate.builder().store(store).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.close();
+    }
+
+    @Test
+    void killedBackendsNeverChargeAKeyTwiceNorLoseOne() throws Exception {
+        List<String> accounts = List.of("kill-a", "kill-b", "kill-c", "kill-d");
+        accounts.forEach(account -> gate.grant(account, INITIAL, "funds"));
+        Map<String, AtomicLong> costOfAllKeys = new ConcurrentHashMap<>();
+        accounts.forEach(account -> costOfAllKeys.put(account, new AtomicLong()));
+        ConcurrentLinkedQueue<ChargeRequest> unsettled = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> falseRejections = new ConcurrentLinkedQueue<>();
+        AtomicLong unknown = new AtomicLong();
+        AtomicLong unavailable = new AtomicLong();
+        AtomicBoolean charging = new AtomicBoolean(true);
+        AtomicLong kills = new AtomicLong();
+
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS + 1);
+        try {
+            Future<?> killer = threads.submit(() -> {
+                try (Connection admin = db.adminDataSource().getConnection();
+                     Statement statement = admin.createStatement()) {
+                    while (charging.get()) {
+                        try (ResultSet killed = statement.executeQuery("SELECT count(pg_terminate_backend(pid)) "
+                                + "FROM pg_stat_activity WHERE application_name = '" + APPLICATION + "' "
+                                + "AND pid <> pg_backend_pid() AND state = 'active'")) {
+                            killed.next();
+                            kills.addAndGet(killed.getLong(1));
+                        }
+                        Thread.sleep(20 + (kills.get() % 3) * 10);
+                    }
+                }
+                return null;
+            });
+            List<Future<?>> chargers = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                chargers.add(threads.submit(() -> {
+                    for (int i = 0; i < CHARGES_PER_THREAD; i++) {
+                        String account = accounts.get((thread + i) % accounts.size());
+                        long cost = 1 + i % 5;
+                        ChargeRequest request = ChargeRequest.of(account, cost, "upload")
+                                .idempotencyKey("kill-" + thread + "-" + i);
+                        costOfAllKeys.get(account).addAndGet(cost);
+                        try {
+                            ChargeResult result = gate.charge(request);
+                            if (!result.isCharged()) {
+                                falseRejections.add(request + " -> " + result);
+                            }
+                        } catch (ChargeOutcomeUnknownException e) {
+                            unknown.incrementAndGet();
+                            unsettled.add(request);
+                        } catch (CreditStoreUnavailableException e) {
+                            unavailable.incrementAndGet();
+                            unsettled.add(request);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> charger : chargers) {
+                charger.get(5, TimeUnit.MINUTES);
+            }
+            charging.set(false);
+            killer.get(1, TimeUnit.MINUTES);
+        } finally {
+            charging.set(false);
+            threads.shutdownNow();
+        }
+
+        for (ChargeRequest request : unsettled) {
+            assertThat(settle(request).isCharged()).as("re-submitted %s", request).isTrue();
+        }
+
+        long retried = gate.retry().getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt();
+        System.out.printf("kill test: %d charges, %d backends killed, %d charges retried to success, "
+                        + "%d outcome unknown, %d unavailable, %d re-submitted and settled%n",
+                THREADS * CHARGES_PER_THREAD, kills.get(), retried, unknown.get(), unavailable.get(),
+                unsettled.size());
+        assertThat(falseRejections).as("no false InsufficientCredits or AccountNotFound").isEmpty();
+        assertThat(kills.get()).as("backends killed").isPositive();
+        assertThat(retried + unknown.get() + unavailable.get()).as("kills that hit a charge").isPositive();
+        int entries = 1 + THREADS * CHARGES_PER_THREAD / accounts.size();
+        for (String account : accounts) {
+            assertThatAccount(gate, account)
+                    .hasBalance(INITIAL - costOfAllKeys.get(account).get())
+                    .hasLedgerEntries(entries)
+                    .hasLedgerSummingToBalance();
+        }
+    }
+
+    /** Re-submits a key until the store answers; the database is healthy again, so this ends quickly. */
+    private static ChargeResult settle(ChargeRequest request) {
+        CreditGateException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                return gate.charge(request);
+            } catch (ChargeOutcomeUnknownException | CreditStoreUnavailableException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+}
