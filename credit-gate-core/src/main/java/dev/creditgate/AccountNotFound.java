@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param action what the credits would have been spent on
  * @param debug how the decision was reached; for logs and support, not for clients
  */
-public record AccountNotFound(String accountId, String action, DebugContext debug) implements ChargeResult {
+public record AccountNotFound(String accountId, String action, DebugContext debug)
+        implements ChargeResult, ReserveResult {
 
     /**
      * Validates the fields.

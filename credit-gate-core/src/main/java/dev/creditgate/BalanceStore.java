@@ -1,6 +1,8 @@
 package dev.creditgate;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -74,12 +76,77 @@ public interface BalanceStore {
     Refund refund(String chargeTransactionId, String reason, String idempotencyKey);
 
     /**
-     * Reads the account's current balance (never a cached one).
+     * Reads the account's current posted balance (never a cached one): what its ledger sums to, holds not deducted.
      *
      * @param accountId the account
-     * @return the balance, or empty when the account does not exist
+     * @return the posted balance, or empty when the account does not exist
      */
     OptionalLong balance(String accountId);
+
+    /**
+     * Reads the account's posted, held and available credits in one consistent step. Stores without holds need not
+     * override this: the default reports the posted balance with nothing held.
+     *
+     * @param accountId the account
+     * @return the snapshot, or empty when the account does not exist
+     */
+    default Optional<AccountSnapshot> account(String accountId) {
+        OptionalLong posted = balance(accountId);
+        return posted.isPresent()
+                ? Optional.of(AccountSnapshot.withoutHolds(accountId, posted.getAsLong(), java.time.Instant.now()))
+                : Optional.empty();
+    }
+
+    /**
+     * Holds {@code amount} credits for an action iff the account exists and its available credits (posted minus
+     * active holds) are at least {@code amount} at that moment. The hold counts against the available credits until
+     * it is captured, released, or reaches {@code now + ttl} by the store's clock; no background job is needed.
+     *
+     * @param accountId the account
+     * @param amount the credits to hold
+     * @param action what they are held for
+     * @param ttl how long the hold lasts
+     * @param idempotencyKey identifies this reservation on its account
+     * @return {@link Reserved} (replayed when the key already holds credits with the same amount and action),
+     *     {@link InsufficientCredits} with the available credits observed, or {@link AccountNotFound}
+     * @throws IdempotencyConflictException if the key was used on this account for another reservation
+     * @throws UnsupportedOperationException if this store does not support holds (the default)
+     */
+    default ReserveResult reserve(String accountId, long amount, String action, Duration ttl,
+            String idempotencyKey) {
+        throw new UnsupportedOperationException(describe() + " does not support holds");
+    }
+
+    /**
+     * Captures a held reservation: debits {@code amount} (at most what is held) with a
+     * {@link LedgerEntry.Kind#CHARGE} entry whose idempotency key and action are the reservation's, and frees the
+     * rest, in one atomic step. At most once: capturing again with the same amount replays the charge.
+     *
+     * @param reservationId the reservation
+     * @param amount the credits to debit, from 1 to the amount held
+     * @return the charge
+     * @throws ReservationNotFoundException if there is no such reservation
+     * @throws ReservationStateException if it was released, has expired, or was captured with another amount
+     * @throws IllegalArgumentException if the amount exceeds what is held
+     * @throws UnsupportedOperationException if this store does not support holds (the default)
+     */
+    default Charged capture(String reservationId, long amount) {
+        throw new UnsupportedOperationException(describe() + " does not support holds");
+    }
+
+    /**
+     * Releases a reservation without debiting anything, at most once: releasing again replays the release. Releasing
+     * an expired reservation is allowed and changes nothing but its state.
+     *
+     * @param reservationId the reservation
+     * @return the release
+     * @throws ReservationNotFoundException if there is no such reservation
+     * @throws ReservationStateException if it was captured
+     * @throws UnsupportedOperationException if this store does not support holds (the default)
+     */
+    default Released release(String reservationId) {
+        throw new UnsupportedOperationException(describe() + " does not support holds");
+    }
 
     /**
      * Reads the account's newest ledger entries.

@@ -1,8 +1,10 @@
 package dev.creditgate;
 
 import io.github.resilience4j.retry.Retry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -134,17 +136,189 @@ public final class CreditGate {
     }
 
     /**
-     * Reads an account's posted balance from the store, never from a cache. For display only: to spend, call
-     * {@link #charge(ChargeRequest)}, which decides on the balance at the moment of the debit.
+     * Reads what an account can spend now, from the store, never from a cache: its posted balance minus the credits
+     * held by active reservations. For display only: to spend, call {@link #charge(ChargeRequest)}, which decides on
+     * the balance at the moment of the debit.
      *
      * @param accountId the account: non-blank, at most 128 characters
-     * @return the balance, or empty when the account does not exist
+     * @return the available credits, or empty when the account does not exist
      * @throws IllegalArgumentException if the id breaks its rule
      * @throws CreditStoreUnavailableException if the store stayed unavailable
      */
     public OptionalLong balance(String accountId) {
+        return snapshot("balance of '" + accountId + "'", accountId)
+                .map(snapshot -> OptionalLong.of(snapshot.available()))
+                .orElse(OptionalLong.empty());
+    }
+
+    /**
+     * Reads an account's posted, held and available credits in one consistent step.
+     *
+     * @param accountId the account: non-blank, at most 128 characters
+     * @return the snapshot, or empty when the account does not exist
+     * @throws IllegalArgumentException if the id breaks its rule
+     * @throws CreditStoreUnavailableException if the store stayed unavailable
+     */
+    public Optional<AccountSnapshot> account(String accountId) {
+        return snapshot("account '" + accountId + "'", accountId);
+    }
+
+    private Optional<AccountSnapshot> snapshot(String description, String accountId) {
         Arguments.requireText("accountId", accountId);
-        return attempts.run("balance of '" + accountId + "'", null, () -> store.balance(accountId)).value();
+        return attempts.run(description, null, () -> store.account(accountId)).value();
+    }
+
+    /**
+     * Holds credits for an action with a fresh idempotency key (re-used across the gate's own retries).
+     *
+     * @param accountId the account: non-blank, at most 128 characters
+     * @param amount the credits to hold, at least 1
+     * @param action what they are held for: non-blank, at most 128 characters
+     * @param ttl how long the hold lasts unless captured or released, up to {@link ReserveRequest#MAX_TTL}
+     * @return the decision; see {@link #reserve(ReserveRequest)}
+     * @throws IllegalArgumentException if an argument breaks its rule
+     * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was held
+     * @throws ChargeOutcomeUnknownException if the hold may have been placed; it expires by itself
+     */
+    public ReserveResult reserve(String accountId, long amount, String action, Duration ttl) {
+        return reserve(ReserveRequest.of(accountId, amount, action, ttl));
+    }
+
+    /**
+     * Holds credits for an action: iff the account exists and its available credits cover the amount at that moment,
+     * the amount is held (counted against what charges and other holds may take) until captured, released or
+     * expired. Nothing is debited until {@link #capture(String, long)}.
+     *
+     * @param request the reservation; without a key the gate makes a fresh one and re-uses it across its retries
+     * @return {@link Reserved} (replayed when the key already holds credits), {@link InsufficientCredits} with the
+     *     available credits the store observed, or {@link AccountNotFound}
+     * @throws IdempotencyConflictException if the key was used on this account for another amount or action
+     * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was held
+     * @throws ChargeOutcomeUnknownException if the hold may have been placed; re-submit the same key
+     * @throws UnsupportedOperationException if the store does not support holds
+     */
+    public ReserveResult reserve(ReserveRequest request) {
+        Objects.requireNonNull(request, "request");
+        String key = request.idempotencyKey().orElseGet(CreditGate::newKey);
+        Attempts.Outcome<ReserveResult> outcome = attempts.run(
+                "reservation of " + request.amount() + " on '" + request.accountId() + "' for '" + request.action()
+                        + "'",
+                key,
+                () -> store.reserve(request.accountId(), request.amount(), request.action(), request.ttl(), key));
+        ReserveResult result = outcome.value();
+        if (result instanceof InsufficientCredits insufficient) {
+            result = insufficient.withDebug(insufficient.debug()
+                    .withAttempts(outcome.attempts(), outcome.elapsed(), outcome.retriedFailures()));
+        } else if (result instanceof AccountNotFound notFound) {
+            result = notFound.withDebug(notFound.debug()
+                    .withAttempts(outcome.attempts(), outcome.elapsed(), outcome.retriedFailures()));
+        }
+        LOG.debug("reservation of {} on '{}' for '{}' with key '{}': {}",
+                request.amount(), request.accountId(), request.action(), key, result);
+        return result;
+    }
+
+    /**
+     * Captures a reservation: debits {@code amount} (at most what is held) with a ledger entry and frees the rest,
+     * atomically and at most once. Capturing again with the same amount returns the same {@link Charged}, replayed.
+     * The charge carries the reservation's action and idempotency key, and can be refunded like any charge.
+     *
+     * @param reservationId the {@link Reserved#reservationId()}
+     * @param amount the credits to debit, from 1 to the amount held
+     * @return the charge
+     * @throws IllegalArgumentException if an argument breaks its rule, or the amount exceeds what is held
+     * @throws ReservationNotFoundException if there is no such reservation
+     * @throws ReservationStateException if it was released, has expired, or was captured with another amount
+     * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was captured
+     * @throws ChargeOutcomeUnknownException if the capture may have been applied; capturing again settles it
+     */
+    public Charged capture(String reservationId, long amount) {
+        Arguments.requireText("reservationId", reservationId);
+        Arguments.requirePositive("amount", amount);
+        Charged charged = attempts.run("capture of reservation '" + reservationId + "' (capturing it again settles it)",
+                reservationId, () -> store.capture(reservationId, amount)).value();
+        LOG.debug("capture of reservation '{}': {}", reservationId, charged);
+        return charged;
+    }
+
+    /**
+     * Releases a reservation: its credits stop counting against the account and nothing is debited. At most once;
+     * releasing again returns the same release, replayed. An expired reservation may be released.
+     *
+     * @param reservationId the {@link Reserved#reservationId()}
+     * @return the release
+     * @throws IllegalArgumentException if the id breaks its rule
+     * @throws ReservationNotFoundException if there is no such reservation
+     * @throws ReservationStateException if it was captured
+     * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was released
+     * @throws ChargeOutcomeUnknownException if the release may have been applied; releasing again settles it
+     */
+    public Released release(String reservationId) {
+        Arguments.requireText("reservationId", reservationId);
+        Released released = attempts.run("release of reservation '" + reservationId
+                + "' (releasing it again settles it)", reservationId, () -> store.release(reservationId)).value();
+        LOG.debug("release of reservation '{}': {}", reservationId, released);
+        return released;
+    }
+
+    /**
+     * Pays for a unit of work with held credits: reserves the request's cost, runs {@code work}, captures the cost
+     * if the work returns, and releases the hold if it throws (then rethrows what it threw). Credits are never
+     * debited for work that failed, and a crash in between leaves only a hold that expires by itself.
+     *
+     * <pre>{@code
+     * String url = gate.chargeFor(ChargeRequest.of(userId, 2, "audio.upload"), Duration.ofMinutes(5),
+     *         () -> storage.upload(file));
+     * }</pre>
+     *
+     * @param request the charge to make for the work; its key, if any, is the reservation's key
+     * @param ttl how long the credits stay held if this process dies before capturing or releasing
+     * @param work the work; runs only when the credits are held
+     * @param <T> what the work returns
+     * @param <E> what the work may throw
+     * @return what the work returned
+     * @throws E what the work threw, after the hold was released (a failed release is added as suppressed)
+     * @throws InsufficientCreditsException if the account cannot cover the cost; the work did not run
+     * @throws AccountNotFoundException if the account does not exist; the work did not run
+     * @throws CreditStoreUnavailableException if the store stayed unavailable before the work ran (the work did not
+     *     run) or while capturing (the work ran; the hold expires uncaptured unless captured again)
+     * @throws ChargeOutcomeUnknownException if the store's answer was lost, as above
+     */
+    public <T, E extends Exception> T chargeFor(ChargeRequest request, Duration ttl, Work<T, E> work) throws E {
+        Objects.requireNonNull(work, "work");
+        ReserveRequest reservation = ReserveRequest.of(request.accountId(), request.cost(), request.action(), ttl);
+        Reserved held = reserve(request.idempotencyKey().map(reservation::idempotencyKey).orElse(reservation))
+                .reservedOrThrow();
+        T result;
+        try {
+            result = work.run();
+        } catch (Exception | Error failure) {
+            try {
+                release(held.reservationId());
+            } catch (RuntimeException releaseFailure) {
+                failure.addSuppressed(releaseFailure);
+            }
+            throw failure;
+        }
+        capture(held.reservationId(), held.amount());
+        return result;
+    }
+
+    /**
+     * Work paid for by {@link #chargeFor}.
+     *
+     * @param <T> what the work returns
+     * @param <E> what the work may throw
+     */
+    @FunctionalInterface
+    public interface Work<T, E extends Exception> {
+        /**
+         * Does the work.
+         *
+         * @return its result
+         * @throws E when the work fails; the credits are then released
+         */
+        T run() throws E;
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.creditgate;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A thread-safe {@link BalanceStore} that keeps everything in memory: for unit tests, demos and single-process
- * tools. It has the full semantics of a database store (atomic conditional debits, ledger, idempotency, refunds)
- * and passes the same contract tests.
+ * tools. It has the full semantics of a database store (atomic conditional debits, ledger, idempotency, refunds,
+ * holds with expiry by its clock) and passes the same contract tests.
  *
  * <p>Each account is guarded by its own lock, so charges on different accounts never wait for each other. Nothing
  * survives the JVM.
@@ -23,6 +25,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
 
     private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LedgerEntry> charges = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Hold> reservations = new ConcurrentHashMap<>();
     private final Clock clock;
 
     /** Creates an empty store on the system clock (UTC). */
@@ -55,9 +58,11 @@ public final class InMemoryBalanceStore implements BalanceStore {
                 }
                 return charged(earlier).asReplay();
             }
-            if (account.balance < cost) {
-                return new InsufficientCredits(accountId, action, cost, account.balance,
-                        DebugContext.observed(idempotencyKey, describe(), Optional.of(clock.instant())));
+            Instant now = clock.instant();
+            long available = account.available(now);
+            if (available < cost) {
+                return new InsufficientCredits(accountId, action, cost, available,
+                        DebugContext.observed(idempotencyKey, describe(), Optional.of(now)));
             }
             LedgerEntry entry = account.post(LedgerEntry.Kind.CHARGE, -cost, action, idempotencyKey, Optional.empty());
             charges.put(entry.transactionId(), entry);
@@ -130,6 +135,101 @@ public final class InMemoryBalanceStore implements BalanceStore {
     }
 
     @Override
+    public Optional<AccountSnapshot> account(String accountId) {
+        Account account = accounts.get(accountId);
+        if (account == null) {
+            return Optional.empty();
+        }
+        synchronized (account) {
+            Instant now = clock.instant();
+            long held = account.held(now);
+            return Optional.of(new AccountSnapshot(accountId, account.balance, held, account.balance - held, now));
+        }
+    }
+
+    @Override
+    public ReserveResult reserve(String accountId, long amount, String action, Duration ttl, String idempotencyKey) {
+        Account account = accounts.get(accountId);
+        if (account == null) {
+            return new AccountNotFound(accountId, action,
+                    DebugContext.observed(idempotencyKey, describe(), Optional.empty()));
+        }
+        synchronized (account) {
+            Instant now = clock.instant();
+            Hold earlier = account.holdsByKey.get(idempotencyKey);
+            if (earlier != null) {
+                if (earlier.amount != amount || !earlier.action.equals(action)) {
+                    throw new IdempotencyConflictException(accountId, idempotencyKey,
+                            "a reservation of " + earlier.amount + " for '" + earlier.action + "'",
+                            "a reservation of " + amount + " for '" + action + "'");
+                }
+                return earlier.reserved.asReplay();
+            }
+            long available = account.available(now);
+            if (available < amount) {
+                return new InsufficientCredits(accountId, action, amount, available,
+                        DebugContext.observed(idempotencyKey, describe(), Optional.of(now)));
+            }
+            Hold hold = new Hold(new Reserved(UUID.randomUUID().toString(), accountId, action, amount, now.plus(ttl),
+                    available - amount, idempotencyKey, false));
+            account.holdsByKey.put(idempotencyKey, hold);
+            account.activeHolds.add(hold);
+            reservations.put(hold.reserved.reservationId(), hold);
+            return hold.reserved;
+        }
+    }
+
+    @Override
+    public Charged capture(String reservationId, long amount) {
+        Hold hold = reservation(reservationId);
+        Account account = accounts.get(hold.reserved.accountId());
+        synchronized (account) {
+            if (hold.capture != null) {
+                if (-hold.capture.amount() != amount) {
+                    throw new ReservationStateException(reservationId, ReservationStateException.State.CAPTURED,
+                            "capture " + amount + " after capturing " + -hold.capture.amount());
+                }
+                return charged(hold.capture).asReplay();
+            }
+            requireHeld(hold, clock.instant(), "capture " + amount);
+            if (amount > hold.amount) {
+                throw new IllegalArgumentException("amount must be at most the " + hold.amount
+                        + " credits held by reservation '" + reservationId + "', got " + amount);
+            }
+            LedgerEntry earlier = account.byKey.get(hold.key);
+            if (earlier != null) {
+                throw conflict(earlier, "the capture of reservation '" + reservationId + "'");
+            }
+            LedgerEntry entry = account.post(LedgerEntry.Kind.CHARGE, -amount, hold.action, hold.key,
+                    Optional.empty());
+            charges.put(entry.transactionId(), entry);
+            hold.capture = entry;
+            hold.state = ReservationStateException.State.CAPTURED;
+            account.activeHolds.remove(hold);
+            return charged(entry);
+        }
+    }
+
+    @Override
+    public Released release(String reservationId) {
+        Hold hold = reservation(reservationId);
+        Account account = accounts.get(hold.reserved.accountId());
+        synchronized (account) {
+            Released released = new Released(reservationId, hold.reserved.accountId(), hold.amount, false);
+            switch (hold.state) {
+                case RELEASED:
+                    return released.asReplay();
+                case CAPTURED:
+                    throw new ReservationStateException(reservationId, hold.state, "release");
+                default:
+                    hold.state = ReservationStateException.State.RELEASED;
+                    account.activeHolds.remove(hold);
+                    return released;
+            }
+        }
+    }
+
+    @Override
     public String describe() {
         return "in-memory";
     }
@@ -149,6 +249,24 @@ public final class InMemoryBalanceStore implements BalanceStore {
                 entry.balanceAfter(), false);
     }
 
+    private Hold reservation(String reservationId) {
+        Hold hold = reservations.get(reservationId);
+        if (hold == null) {
+            throw new ReservationNotFoundException(reservationId);
+        }
+        return hold;
+    }
+
+    private static void requireHeld(Hold hold, Instant now, String attempted) {
+        if (hold.state != ReservationStateException.State.HELD) {
+            throw new ReservationStateException(hold.reserved.reservationId(), hold.state, attempted);
+        }
+        if (!hold.reserved.expiresAt().isAfter(now)) {
+            throw new ReservationStateException(hold.reserved.reservationId(), ReservationStateException.State.EXPIRED,
+                    attempted);
+        }
+    }
+
     private static IdempotencyConflictException conflict(LedgerEntry earlier, String attempted) {
         return new IdempotencyConflictException(earlier.accountId(), earlier.idempotencyKey(),
                 "a " + earlier.kind().name().toLowerCase() + " of " + Math.abs(earlier.amount()) + " for '"
@@ -163,9 +281,21 @@ public final class InMemoryBalanceStore implements BalanceStore {
         private final List<LedgerEntry> ledger = new ArrayList<>();
         private final Map<String, LedgerEntry> byKey = new HashMap<>();
         private final Map<String, LedgerEntry> refunds = new HashMap<>();
+        private final Map<String, Hold> holdsByKey = new HashMap<>();
+        private final List<Hold> activeHolds = new ArrayList<>();
 
         private Account(String id) {
             this.id = id;
+        }
+
+        /** Credits held by holds still in force at {@code now}; expired ones are dropped as they are met. */
+        private long held(Instant now) {
+            activeHolds.removeIf(hold -> !hold.reserved.expiresAt().isAfter(now));
+            return activeHolds.stream().mapToLong(hold -> hold.amount).sum();
+        }
+
+        private long available(Instant now) {
+            return balance - held(now);
         }
 
         /** Applies a change and its ledger entry together; throws before changing anything if it would overflow. */
@@ -179,6 +309,23 @@ public final class InMemoryBalanceStore implements BalanceStore {
             byKey.put(key, entry);
             reverses.ifPresent(charge -> refunds.put(charge, entry));
             return entry;
+        }
+    }
+
+    /** One reservation; its mutable fields are guarded by its account's monitor. */
+    private static final class Hold {
+        private final Reserved reserved;
+        private final long amount;
+        private final String action;
+        private final String key;
+        private ReservationStateException.State state = ReservationStateException.State.HELD;
+        private LedgerEntry capture;
+
+        private Hold(Reserved reserved) {
+            this.reserved = reserved;
+            this.amount = reserved.amount();
+            this.action = reserved.action();
+            this.key = reserved.idempotencyKey();
         }
     }
 }

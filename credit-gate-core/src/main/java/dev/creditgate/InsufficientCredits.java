@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 public record InsufficientCredits(
         String accountId, String action, long required, long available, DebugContext debug)
-        implements ChargeResult {
+        implements ChargeResult, ReserveResult {
 
     /**
      * Validates the fields.

@@ -1,6 +1,7 @@
 package dev.creditgate.jdbi;
 
 import dev.creditgate.AccountNotFound;
+import dev.creditgate.AccountSnapshot;
 import dev.creditgate.BalanceStore;
 import dev.creditgate.ChargeResult;
 import dev.creditgate.Charged;
@@ -11,11 +12,14 @@ import dev.creditgate.IdempotencyConflictException;
 import dev.creditgate.InsufficientCredits;
 import dev.creditgate.LedgerEntry;
 import dev.creditgate.Refund;
+import dev.creditgate.Released;
+import dev.creditgate.ReservationNotFoundException;
+import dev.creditgate.ReserveResult;
 import dev.creditgate.TransactionNotFoundException;
 import dev.creditgate.TransientStoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
@@ -69,13 +73,27 @@ public final class JdbiBalanceStore implements BalanceStore {
     private final Tables tables;
     private final PostgresSql sql;
     private final String description;
+    private final HoldOperations holds;
+    private final HoldOperations.LedgerReader ledger = new HoldOperations.LedgerReader() {
+        @Override
+        public LedgerEntry entry(Handle handle, long id) {
+            return handle.createQuery(sql.entryById()).bind("id", id).map(JdbiBalanceStore::ledgerEntry).one();
+        }
+
+        @Override
+        public Optional<LedgerEntry> entryByKey(Handle handle, String accountId, String key) {
+            return JdbiBalanceStore.this.entryByKey(handle, accountId, key);
+        }
+    };
 
     private JdbiBalanceStore(Jdbi jdbi, Tables tables) {
         this.jdbi = jdbi;
         this.tables = tables;
         this.sql = new PostgresSql(tables);
         this.description = "postgresql " + tables.schema().map(s -> "schema=" + s + " ").orElse("")
-                + "accounts=" + tables.accountsTable() + " ledger=" + tables.ledgerTable();
+                + "accounts=" + tables.accountsTable() + " ledger=" + tables.ledgerTable()
+                + " holds=" + tables.holdsTable();
+        this.holds = new HoldOperations(sql, description);
     }
 
     /**
@@ -165,32 +183,35 @@ public final class JdbiBalanceStore implements BalanceStore {
     }
 
     private ChargeResult decideUnderLock(Handle tx, String accountId, long cost, String action, String key) {
-        Observation seen = tx.createQuery(sql.observeForCharge())
-                .bind("account", accountId)
-                .map((rs, ctx) -> new Observation(
-                        nullableLong(rs, "visible_balance"), nullableLong(rs, "locked_balance"),
-                        rs.getObject("observed_at", OffsetDateTime.class).toInstant()))
-                .one();
+        HoldOperations.Locked seen = holds.lockAccount(tx, accountId);
         if (seen.locked().isEmpty()) {
             if (seen.visible().isPresent()) {
-                throw new CreditStoreMisconfiguredException("charge: account '" + accountId + "' is visible to "
-                        + "SELECT but cannot be locked for UPDATE by this database role; a row-level security "
-                        + "policy allows reading the row but not updating it", null);
+                throw HoldOperations.hiddenFromUpdate("charge", accountId);
             }
             return notFound(accountId, action, key);
         }
         long balance = seen.locked().getAsLong();
-        if (balance < cost) {
+        long available = balance - holds.held(tx, accountId);
+        if (available < cost) {
             Optional<LedgerEntry> earlier = entryByKey(tx, accountId, key);
             if (earlier.isPresent()) {
                 return replayed(earlier.get(), cost, action);
             }
-            return new InsufficientCredits(accountId, action, cost, balance,
+            return new InsufficientCredits(accountId, action, cost, available,
                     DebugContext.observed(key, description, Optional.of(seen.observedAt())));
         }
-        return debit(tx, accountId, cost, action, key).orElseThrow(() -> new CreditStoreMisconfiguredException(
-                "charge: account '" + accountId + "' is locked with balance " + balance + " >= " + cost
-                        + " yet the UPDATE changed no row; a row-level security UPDATE policy excludes it", null));
+        return tx.createQuery(sql.chargeLocked())
+                .bind("account", accountId)
+                .bind("cost", cost)
+                .bind("action", action)
+                .bind("key", key)
+                .map((rs, ctx) -> new Charged(
+                        Long.toString(rs.getLong("id")), accountId, action, cost, rs.getLong("balance_after"), key,
+                        false))
+                .findOne()
+                .orElseThrow(() -> new CreditStoreMisconfiguredException("charge: account '" + accountId
+                        + "' is locked with " + available + " available >= " + cost + " yet the UPDATE changed no "
+                        + "row; a row-level security UPDATE policy excludes it", null));
     }
 
     private Charged replayCharge(Handle handle, String accountId, long cost, String action, String key) {
@@ -243,7 +264,8 @@ public final class JdbiBalanceStore implements BalanceStore {
 
     @Override
     public Refund refund(String chargeTransactionId, String reason, String idempotencyKey) {
-        long chargeId = parseTransactionId(chargeTransactionId);
+        long chargeId = parseId(chargeTransactionId)
+                .orElseThrow(() -> new TransactionNotFoundException(chargeTransactionId));
         return run("refund", handle -> {
             try {
                 Optional<LedgerEntry> credited = handle.createQuery(sql.refund())
@@ -287,6 +309,54 @@ public final class JdbiBalanceStore implements BalanceStore {
                 .findOne()
                 .map(OptionalLong::of)
                 .orElse(OptionalLong.empty()));
+    }
+
+    @Override
+    public Optional<AccountSnapshot> account(String accountId) {
+        if (!tables.idType().isCanonical(accountId)) {
+            return Optional.empty();
+        }
+        return run("account", handle -> handle.createQuery(sql.account())
+                .bind("account", accountId)
+                .map((rs, ctx) -> {
+                    long posted = rs.getLong("posted");
+                    long held = rs.getLong("held");
+                    return new AccountSnapshot(accountId, posted, held, posted - held,
+                            rs.getObject("observed_at", OffsetDateTime.class).toInstant());
+                })
+                .findOne());
+    }
+
+    @Override
+    public ReserveResult reserve(String accountId, long amount, String action, Duration ttl, String idempotencyKey) {
+        if (!tables.idType().isCanonical(accountId)) {
+            return notFound(accountId, action, idempotencyKey);
+        }
+        return run("reserve", handle -> {
+            try {
+                return handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
+                        tx -> holds.reserve(tx, accountId, amount, action, ttl, idempotencyKey));
+            } catch (RuntimeException failure) {
+                if (!SqlFailures.isUniqueViolation(failure)) {
+                    throw failure;
+                }
+                return holds.replayReservation(holds.holdByKey(handle, accountId, idempotencyKey).orElseThrow(
+                        () -> new TransientStoreException("reserve: idempotency key '" + idempotencyKey
+                                + "' collided but its hold is not visible yet", failure)), amount, action);
+            }
+        });
+    }
+
+    @Override
+    public Charged capture(String reservationId, long amount) {
+        return run("capture", handle -> handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
+                tx -> holds.capture(tx, reservationId, amount, ledger)));
+    }
+
+    @Override
+    public Released release(String reservationId) {
+        return run("release", handle -> handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
+                tx -> holds.release(tx, reservationId)));
     }
 
     @Override
@@ -352,16 +422,17 @@ public final class JdbiBalanceStore implements BalanceStore {
                 entry.balanceAfter(), replayed);
     }
 
-    private static long parseTransactionId(String transactionId) {
+    /** Parses an id this store issued; anything else names nothing here. */
+    static OptionalLong parseId(String id) {
         try {
-            long id = Long.parseLong(transactionId);
-            if (id > 0 && Long.toString(id).equals(transactionId)) {
-                return id;
+            long parsed = Long.parseLong(id);
+            if (parsed > 0 && Long.toString(parsed).equals(id)) {
+                return OptionalLong.of(parsed);
             }
         } catch (NumberFormatException notOurs) {
-            // falls through: an id this store never issued names no charge
+            // falls through: an id this store never issued
         }
-        throw new TransactionNotFoundException(transactionId);
+        return OptionalLong.empty();
     }
 
     static LedgerEntry ledgerEntry(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
@@ -380,15 +451,6 @@ public final class JdbiBalanceStore implements BalanceStore {
                 rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 
-    private static OptionalLong nullableLong(ResultSet rs, String column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
-    }
-
-    /** What the lock-taking look at a row saw. */
-    private record Observation(OptionalLong visible, OptionalLong locked, Instant observedAt) {
-    }
-
     /** Configures a {@link JdbiBalanceStore}. */
     public static final class Builder {
 
@@ -400,6 +462,7 @@ public final class JdbiBalanceStore implements BalanceStore {
         private AccountIdType idType = AccountIdType.TEXT;
         private boolean ownsAccountsTable = true;
         private String ledgerTable = "credit_ledger";
+        private String holdsTable = "credit_holds";
 
         private Builder(Jdbi jdbi) {
             this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -471,18 +534,31 @@ public final class JdbiBalanceStore implements BalanceStore {
         }
 
         /**
+         * Names the holds table (default {@code credit_holds}); its index is named after it.
+         *
+         * @param name a plain SQL identifier of at most 56 characters
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not such an identifier
+         */
+        public Builder holdsTable(String name) {
+            Identifiers.requireValid("holdsTable", name + "_active");
+            this.holdsTable = Identifiers.requireValid("holdsTable", name);
+            return this;
+        }
+
+        /**
          * Builds the store. Does no I/O.
          *
          * @return the store
          * @throws IllegalArgumentException if the accounts and ledger tables have the same name
          */
         public JdbiBalanceStore build() {
-            if (accountsTable.equals(ledgerTable)) {
-                throw new IllegalArgumentException("the accounts and ledger tables must differ, both are '"
-                        + ledgerTable + "'");
+            if (java.util.Set.of(accountsTable, ledgerTable, holdsTable).size() < 3) {
+                throw new IllegalArgumentException("the accounts, ledger and holds tables must have different names, "
+                        + "got " + accountsTable + ", " + ledgerTable + ", " + holdsTable);
             }
             return new JdbiBalanceStore(jdbi, new Tables(schema, accountsTable, idColumn, balanceColumn, idType,
-                    ownsAccountsTable, ledgerTable));
+                    ownsAccountsTable, ledgerTable, holdsTable));
         }
     }
 }

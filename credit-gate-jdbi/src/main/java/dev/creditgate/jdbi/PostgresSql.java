@@ -27,6 +27,10 @@ final class PostgresSql {
     private final String touch;
     private final String ledger;
     private final String historyIndex;
+    private final String holds;
+    private final String holdsIndex;
+    private final String noActiveHolds;
+    private final boolean ownsAccounts;
 
     PostgresSql(Tables tables) {
         String prefix = tables.schema().map(s -> Identifiers.quote(s) + ".").orElse("");
@@ -38,19 +42,98 @@ final class PostgresSql {
         this.touch = tables.ownsAccountsTable() ? ", \"updated_at\" = now()" : "";
         this.ledger = prefix + Identifiers.quote(tables.ledgerTable());
         this.historyIndex = Identifiers.quote(tables.ledgerTable() + "_history");
+        this.ownsAccounts = tables.ownsAccountsTable();
+        this.holds = prefix + Identifiers.quote(tables.holdsTable());
+        this.holdsIndex = Identifiers.quote(tables.holdsTable() + "_active");
+        // The one-statement charge must not take held credits. Holds live in another table, which a statement's
+        // snapshot may see too early; holds_until lives in the account row, which PostgreSQL re-reads after waiting
+        // for the row lock. An adopted table has no such column, so its charges always take the locked path.
+        this.noActiveHolds = tables.ownsAccountsTable()
+                ? " AND (\"holds_until\" IS NULL OR \"holds_until\" <= now())"
+                : " AND false";
     }
 
+    /** The one-statement charge, taken when the account has no hold in force. */
     String charge() {
+        return debit(noActiveHolds);
+    }
+
+    /** The charge run under the row lock, after the held credits were counted. */
+    String chargeLocked() {
+        return debit("");
+    }
+
+    private String debit(String condition) {
         return """
                 WITH debited AS (
                     UPDATE %1$s SET %3$s = %3$s - :cost%5$s
-                    WHERE %2$s = %4$s AND %3$s >= :cost
+                    WHERE %2$s = %4$s AND %3$s >= :cost%7$s
                     RETURNING %3$s AS balance_after
                 )
                 INSERT INTO %6$s (account_id, kind, amount, balance_after, reference, idempotency_key)
                 SELECT :account, 'CHARGE', -CAST(:cost AS bigint), balance_after, :action, :key FROM debited
                 RETURNING id, balance_after
-                """.formatted(accounts, id, balance, accountParam, touch, ledger);
+                """.formatted(accounts, id, balance, accountParam, touch, ledger, condition);
+    }
+
+    /** Run after the account row is locked: a new snapshot, so it sees every hold placed before the lock. */
+    String held() {
+        return """
+                SELECT COALESCE(sum(amount), 0) FROM %s
+                WHERE account_id = :account AND state = 'HELD' AND expires_at > clock_timestamp()
+                """.formatted(holds);
+    }
+
+    String account() {
+        return """
+                SELECT a.%3$s AS posted,
+                       COALESCE((SELECT sum(h.amount) FROM %5$s h WHERE h.account_id = :account AND h.state = 'HELD'
+                                 AND h.expires_at > clock_timestamp()), 0) AS held,
+                       clock_timestamp() AS observed_at
+                FROM %1$s a WHERE a.%2$s = %4$s
+                """.formatted(accounts, id, balance, accountParam, holds);
+    }
+
+    String insertHold() {
+        return """
+                INSERT INTO %s (account_id, action, amount, available_after, idempotency_key, expires_at)
+                VALUES (:account, :action, :amount, :availableAfter, :key,
+                        clock_timestamp() + CAST(:ttlMillis AS bigint) * interval '1 millisecond')
+                RETURNING id, expires_at
+                """.formatted(holds);
+    }
+
+    static final String HOLD_COLUMNS =
+            "id, account_id, action, amount, available_after, idempotency_key, state, expires_at, capture_entry, "
+                    + "expires_at <= clock_timestamp() AS expired";
+
+    String holdByKey() {
+        return "SELECT %s FROM %s WHERE account_id = :account AND idempotency_key = :key"
+                .formatted(HOLD_COLUMNS, holds);
+    }
+
+    String lockHold() {
+        return "SELECT %s FROM %s WHERE id = :id FOR UPDATE".formatted(HOLD_COLUMNS, holds);
+    }
+
+    String settleHold() {
+        return """
+                UPDATE %s SET state = :state, capture_entry = :entry, settled_at = clock_timestamp()
+                WHERE id = :id AND state = 'HELD'
+                """.formatted(holds);
+    }
+
+    /** Keeps holds_until truthful after a hold is placed or settled; a no-op for an adopted table. */
+    String refreshHoldsUntil() {
+        if (!ownsAccounts) {
+            return "SELECT 1";
+        }
+        return """
+                UPDATE %1$s SET "holds_until" = (
+                    SELECT max(expires_at) FROM %4$s
+                    WHERE account_id = :account AND state = 'HELD' AND expires_at > clock_timestamp())
+                WHERE %2$s = %3$s
+                """.formatted(accounts, id, accountParam, holds);
     }
 
     /**
@@ -144,15 +227,14 @@ final class PostgresSql {
         Map<String, String> placeholders = Map.of(
                 "${accounts}", accounts,
                 "${ledger}", ledger,
-                "${ledger_history_index}", historyIndex);
+                "${ledger_history_index}", historyIndex,
+                "${holds}", holds,
+                "${holds_active_index}", holdsIndex);
         String ledgerDdl = fill(resource("V1_2__credit_ledger.sql"), placeholders);
+        String holdsDdl = fill(resource("V1_3__credit_holds.sql"), placeholders);
         return includeAccounts
-                ? List.of(fill(resource("V1_1__credit_accounts.sql"), placeholders), ledgerDdl)
-                : List.of(ledgerDdl);
-    }
-
-    String describeTables() {
-        return "accounts=" + accounts + " ledger=" + ledger;
+                ? List.of(fill(resource("V1_1__credit_accounts.sql"), placeholders), ledgerDdl, holdsDdl)
+                : List.of(ledgerDdl, holdsDdl);
     }
 
     private String accountParamFrom(String expression) {

@@ -10,5 +10,6 @@ record Tables(
         String balanceColumn,
         AccountIdType idType,
         boolean ownsAccountsTable,
-        String ledgerTable) {
+        String ledgerTable,
+        String holdsTable) {
 }

@@ -46,7 +46,7 @@ class IncidentScenariosTest {
 
     private static JdbiBalanceStore store(Jdbi jdbi, String prefix) {
         return JdbiBalanceStore.builder(jdbi).accountsTable(prefix + "_accounts").ledgerTable(prefix + "_ledger")
-                .build();
+                .holdsTable(prefix + "_holds").build();
     }
 
     private static CreditGate gate(JdbiBalanceStore store) {
@@ -59,7 +59,7 @@ class IncidentScenariosTest {
 
     private static void grantLeastPrivilege(String prefix, String role) {
         admin.useHandle(h -> h.execute("GRANT SELECT, INSERT, UPDATE ON " + prefix + "_accounts, " + prefix
-                + "_ledger TO " + role));
+                + "_ledger, " + prefix + "_holds TO " + role));
     }
 
     @Test
@@ -117,7 +117,8 @@ class IncidentScenariosTest {
         CreditGate asAdmin = gate(migratedStore(admin, "no_update"));
         asAdmin.grant("user-1", 20_000, "credits");
         String role = db.createRole("cg_reader");
-        admin.useHandle(h -> h.execute("GRANT SELECT ON no_update_accounts, no_update_ledger TO " + role));
+        admin.useHandle(h -> h.execute("GRANT SELECT ON no_update_accounts, no_update_ledger, no_update_holds TO "
+                + role));
         CreditGate app = gate(store(as(role), "no_update"));
 
         assertThatThrownBy(() -> app.charge("user-1", 2, "audio.upload"))
@@ -134,13 +135,20 @@ class IncidentScenariosTest {
         CreditGate app = gate(store(as(role), "least"));
 
         assertThat(app.grant("user-1", 100, "signup")).isEqualTo(100);
+        String held = app.reserve("user-1", 10, "upload", java.time.Duration.ofMinutes(5)).reservedOrThrow()
+                .reservationId();
+        app.release(held);
+        String captured = app.reserve("user-1", 10, "upload", java.time.Duration.ofMinutes(5)).reservedOrThrow()
+                .reservationId();
+        app.refund(app.capture(captured, 10).transactionId(), "capture undone");
         Charged charged = app.charge("user-1", 30, "render").orElseThrow();
         Refund refund = app.refund(charged.transactionId(), "failed");
         assertThat(app.charge("user-1", 101, "render")).isInsufficient().hasAvailable(100);
 
         assertThat(refund.balanceAfter()).isEqualTo(100);
         assertThat(app.history("user-1", 10)).extracting(LedgerEntry::kind).containsExactly(
-                LedgerEntry.Kind.REFUND, LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.GRANT);
+                LedgerEntry.Kind.REFUND, LedgerEntry.Kind.CHARGE, LedgerEntry.Kind.REFUND, LedgerEntry.Kind.CHARGE,
+                LedgerEntry.Kind.GRANT);
         assertThatAccount(app, "user-1").hasBalance(100).hasLedgerSummingToBalance();
     }
 
@@ -227,7 +235,7 @@ class IncidentScenariosTest {
                     + ".credit_accounts").mapTo(Long.class).one());
             assertThat(balance).isEqualTo(7);
             assertThat(store.describe()).isEqualTo("postgresql schema=" + schema
-                    + " accounts=credit_accounts ledger=credit_ledger");
+                    + " accounts=credit_accounts ledger=credit_ledger holds=credit_holds");
         } finally {
             admin.useHandle(h -> h.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
         }

@@ -1,8 +1,10 @@
 package dev.creditgate.test;
 
+import dev.creditgate.AccountSnapshot;
 import dev.creditgate.CreditGate;
 import dev.creditgate.LedgerEntry;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.assertj.core.api.AbstractAssert;
 
@@ -22,7 +24,8 @@ public final class AccountAssert extends AbstractAssert<AccountAssert, String> {
     }
 
     /**
-     * Verifies that the account exists with this balance.
+     * Verifies that the account exists with this balance, as {@link CreditGate#balance(String)} reports it: the
+     * available credits (posted minus held).
      *
      * @param expected the expected balance
      * @return this assertion
@@ -36,6 +39,42 @@ public final class AccountAssert extends AbstractAssert<AccountAssert, String> {
                     actual, expected, balance.getAsLong());
         }
         return this;
+    }
+
+    /**
+     * Verifies the account's posted balance: what its ledger sums to, holds not deducted.
+     *
+     * @param expected the expected posted balance
+     * @return this assertion
+     */
+    public AccountAssert hasPosted(long expected) {
+        long posted = snapshot().posted();
+        if (posted != expected) {
+            failWithMessage("Expected account <%s> to have posted balance <%s> but was <%s>", actual, expected, posted);
+        }
+        return this;
+    }
+
+    /**
+     * Verifies the credits held by the account's active reservations.
+     *
+     * @param expected the expected held credits
+     * @return this assertion
+     */
+    public AccountAssert hasHeld(long expected) {
+        long held = snapshot().held();
+        if (held != expected) {
+            failWithMessage("Expected account <%s> to hold <%s> credits but it holds <%s>", actual, expected, held);
+        }
+        return this;
+    }
+
+    private AccountSnapshot snapshot() {
+        Optional<AccountSnapshot> snapshot = gate.account(actual);
+        if (snapshot.isEmpty()) {
+            failWithMessage("Expected account <%s> to exist but it does not", actual);
+        }
+        return snapshot.orElseThrow();
     }
 
     /**
@@ -53,13 +92,13 @@ public final class AccountAssert extends AbstractAssert<AccountAssert, String> {
     }
 
     /**
-     * Verifies that the account's ledger amounts sum to its balance, and that each entry's balance-after is the
-     * running sum of the entries up to it.
+     * Verifies that the account's ledger amounts sum to its posted balance, and that each entry's balance-after is
+     * the running sum of the entries up to it.
      *
      * @return this assertion
      */
     public AccountAssert hasLedgerSummingToBalance() {
-        long balance = gate.balance(actual).orElse(0);
+        long balance = gate.account(actual).map(AccountSnapshot::posted).orElse(0L);
         List<LedgerEntry> newestFirst = gate.history(actual, LEDGER_LIMIT);
         if (newestFirst.size() == LEDGER_LIMIT) {
             failWithMessage("Account <%s> has %s or more ledger entries; too many to check", actual, LEDGER_LIMIT);

@@ -5,6 +5,7 @@ import static dev.creditgate.test.CreditGateAssertions.assertThatAccount;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.creditgate.AccountSnapshot;
 import dev.creditgate.BalanceStore;
 import dev.creditgate.ChargeRequest;
 import dev.creditgate.ChargeResult;
@@ -15,8 +16,15 @@ import dev.creditgate.InsufficientCredits;
 import dev.creditgate.AccountNotFound;
 import dev.creditgate.LedgerEntry;
 import dev.creditgate.Refund;
+import dev.creditgate.Released;
+import dev.creditgate.ReservationNotFoundException;
+import dev.creditgate.ReservationStateException;
+import dev.creditgate.ReserveRequest;
+import dev.creditgate.ReserveResult;
+import dev.creditgate.Reserved;
 import dev.creditgate.RetryPolicy;
 import dev.creditgate.TransactionNotFoundException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +113,17 @@ public abstract class BalanceStoreContract {
      */
     protected String newAccountId() {
         return "acct-" + UUID.randomUUID();
+    }
+
+    /**
+     * Lets {@code duration} pass on the store's clock. By default it sleeps, which suits a store on the database's
+     * clock; a store on a manual clock overrides it to advance the clock.
+     *
+     * @param duration how much time must pass
+     * @throws InterruptedException if interrupted while sleeping
+     */
+    protected void elapse(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
     }
 
     private String fundedAccount(long balance) {
@@ -526,6 +545,244 @@ public abstract class BalanceStoreContract {
 
         assertThat(gate.grant(account, 3, "r".repeat(128))).isEqualTo(3);
         assertThat(gate.charge(account, 1, "a".repeat(128))).isCharged().hasBalanceAfter(2);
+    }
+
+    // ---- holds -------------------------------------------------------------------------------------------------
+
+    private static final Duration TEN_MINUTES = Duration.ofMinutes(10);
+
+    @Test
+    void aReservationHoldsCreditsAgainstWhatIsAvailable() {
+        String account = fundedAccount(100);
+
+        ReserveResult result = gate.reserve(ReserveRequest.of(account, 30, "video.render", TEN_MINUTES)
+                .idempotencyKey("hold-1"));
+
+        Reserved reserved = result.reservedOrThrow();
+        assertThat(reserved.accountId()).isEqualTo(account);
+        assertThat(reserved.amount()).isEqualTo(30);
+        assertThat(reserved.action()).isEqualTo("video.render");
+        assertThat(reserved.availableAfter()).isEqualTo(70);
+        assertThat(reserved.idempotencyKey()).isEqualTo("hold-1");
+        assertThat(reserved.replayed()).isFalse();
+        AccountSnapshot snapshot = gate.account(account).orElseThrow();
+        assertThat(snapshot.posted()).isEqualTo(100);
+        assertThat(snapshot.held()).isEqualTo(30);
+        assertThat(snapshot.available()).isEqualTo(70);
+        assertThat(reserved.expiresAt()).isAfter(snapshot.observedAt().plus(Duration.ofMinutes(9)));
+        assertThat(gate.balance(account)).isEqualTo(OptionalLong.of(70));
+        assertThatAccount(gate, account).hasLedgerEntries(1).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void aChargeNeverTakesHeldCredits() {
+        String account = fundedAccount(100);
+        gate.reserve(account, 80, "render", TEN_MINUTES).reservedOrThrow();
+
+        assertThat(gate.charge(account, 30, "export")).isInsufficient().hasAvailable(20).hasShortfall(10);
+        assertThat(gate.charge(account, 20, "export")).isCharged().hasBalanceAfter(80);
+        assertThatAccount(gate, account).hasPosted(80).hasHeld(80).hasBalance(0);
+    }
+
+    @Test
+    void aReservationNeverTakesHeldCredits() {
+        String account = fundedAccount(100);
+        gate.reserve(account, 60, "render", TEN_MINUTES).reservedOrThrow();
+
+        ReserveResult second = gate.reserve(account, 50, "render", TEN_MINUTES);
+
+        assertThat(second.isReserved()).isFalse();
+        assertThat(((InsufficientCredits) second).available()).isEqualTo(40);
+        assertThatAccount(gate, account).hasPosted(100).hasHeld(60);
+    }
+
+    @Test
+    void aReservationOnAnUnknownAccountIsAccountNotFound() {
+        assertThat(gate.reserve(newAccountId(), 1, "render", TEN_MINUTES)).isInstanceOf(AccountNotFound.class);
+    }
+
+    @Test
+    void aReservationWithTheSameKeyReplaysAndHoldsOnce() {
+        String account = fundedAccount(100);
+        ReserveRequest request = ReserveRequest.of(account, 30, "render", TEN_MINUTES).idempotencyKey("hold-r");
+
+        Reserved first = gate.reserve(request).reservedOrThrow();
+        Reserved second = gate.reserve(request).reservedOrThrow();
+
+        assertThat(second).isEqualTo(first.asReplay());
+        assertThatAccount(gate, account).hasHeld(30);
+        assertThatThrownBy(() -> gate.reserve(ReserveRequest.of(account, 31, "render", TEN_MINUTES)
+                .idempotencyKey("hold-r"))).isInstanceOf(IdempotencyConflictException.class);
+    }
+
+    @Test
+    void captureDebitsTheCapturedAmountAndFreesTheRest() {
+        String account = fundedAccount(100);
+        Reserved reserved = gate.reserve(ReserveRequest.of(account, 30, "render", TEN_MINUTES)
+                .idempotencyKey("hold-c")).reservedOrThrow();
+
+        Charged charged = gate.capture(reserved.reservationId(), 20);
+
+        assertThat(charged.cost()).isEqualTo(20);
+        assertThat(charged.balanceAfter()).isEqualTo(80);
+        assertThat(charged.action()).isEqualTo("render");
+        assertThat(charged.idempotencyKey()).isEqualTo("hold-c");
+        assertThat(charged.replayed()).isFalse();
+        LedgerEntry entry = gate.history(account, 1).get(0);
+        assertThat(entry.kind()).isEqualTo(LedgerEntry.Kind.CHARGE);
+        assertThat(entry.transactionId()).isEqualTo(charged.transactionId());
+        assertThat(entry.amount()).isEqualTo(-20);
+        assertThatAccount(gate, account).hasPosted(80).hasHeld(0).hasBalance(80).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void captureHappensAtMostOnce() {
+        String account = fundedAccount(100);
+        Reserved reserved = gate.reserve(account, 30, "render", TEN_MINUTES).reservedOrThrow();
+        Charged first = gate.capture(reserved.reservationId(), 30);
+
+        assertThat(gate.capture(reserved.reservationId(), 30)).isEqualTo(first.asReplay());
+        assertThatThrownBy(() -> gate.capture(reserved.reservationId(), 10))
+                .isInstanceOfSatisfying(ReservationStateException.class,
+                        e -> assertThat(e.state()).isEqualTo(ReservationStateException.State.CAPTURED));
+        assertThatThrownBy(() -> gate.release(reserved.reservationId()))
+                .isInstanceOf(ReservationStateException.class);
+        assertThatAccount(gate, account).hasPosted(70).hasHeld(0).hasLedgerEntries(2);
+    }
+
+    @Test
+    void capturingMoreThanIsHeldIsRejectedAndWritesNothing() {
+        String account = fundedAccount(100);
+        Reserved reserved = gate.reserve(account, 30, "render", TEN_MINUTES).reservedOrThrow();
+
+        assertThatThrownBy(() -> gate.capture(reserved.reservationId(), 31))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("30");
+        assertThatAccount(gate, account).hasPosted(100).hasHeld(30).hasLedgerEntries(1);
+    }
+
+    @Test
+    void releaseFreesTheCreditsAtMostOnce() {
+        String account = fundedAccount(100);
+        Reserved reserved = gate.reserve(account, 30, "render", TEN_MINUTES).reservedOrThrow();
+
+        Released released = gate.release(reserved.reservationId());
+
+        assertThat(released).isEqualTo(new Released(reserved.reservationId(), account, 30, false));
+        assertThat(gate.release(reserved.reservationId())).isEqualTo(released.asReplay());
+        assertThatThrownBy(() -> gate.capture(reserved.reservationId(), 30))
+                .isInstanceOfSatisfying(ReservationStateException.class,
+                        e -> assertThat(e.state()).isEqualTo(ReservationStateException.State.RELEASED));
+        assertThatAccount(gate, account).hasPosted(100).hasHeld(0).hasBalance(100).hasLedgerEntries(1);
+    }
+
+    @Test
+    void anUnknownReservationCannotBeCapturedOrReleased() {
+        String unknown = String.valueOf(Math.abs(new Random().nextLong()) + 1);
+
+        assertThatThrownBy(() -> gate.capture(unknown, 1)).isInstanceOf(ReservationNotFoundException.class);
+        assertThatThrownBy(() -> gate.release(unknown)).isInstanceOf(ReservationNotFoundException.class);
+        assertThatThrownBy(() -> gate.capture("not-a-reservation", 1))
+                .isInstanceOf(ReservationNotFoundException.class);
+    }
+
+    @Test
+    void anExpiredHoldStopsCountingAndCannotBeCaptured() throws Exception {
+        String account = fundedAccount(100);
+        Reserved reserved = gate.reserve(account, 70, "render", Duration.ofSeconds(1)).reservedOrThrow();
+        assertThat(gate.charge(account, 40, "export")).isInsufficient().hasAvailable(30);
+
+        elapse(Duration.ofMillis(1_300));
+
+        assertThatAccount(gate, account).hasHeld(0).hasBalance(100);
+        assertThat(gate.charge(account, 40, "export")).isCharged().hasBalanceAfter(60);
+        assertThatThrownBy(() -> gate.capture(reserved.reservationId(), 70))
+                .isInstanceOfSatisfying(ReservationStateException.class,
+                        e -> assertThat(e.state()).isEqualTo(ReservationStateException.State.EXPIRED));
+        assertThat(gate.release(reserved.reservationId()).replayed()).isFalse();
+        assertThatAccount(gate, account).hasPosted(60).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void aCapturedReservationCanBeRefunded() {
+        String account = fundedAccount(100);
+        Reserved reserved = gate.reserve(account, 30, "render", TEN_MINUTES).reservedOrThrow();
+        Charged charged = gate.capture(reserved.reservationId(), 25);
+
+        Refund refund = gate.refund(charged.transactionId(), "render failed later");
+
+        assertThat(refund.amount()).isEqualTo(25);
+        assertThatAccount(gate, account).hasPosted(100).hasHeld(0).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void chargeForCapturesWhenTheWorkSucceedsAndReleasesWhenItFails() {
+        String account = fundedAccount(100);
+
+        String url = gate.chargeFor(ChargeRequest.of(account, 2, "audio.upload"), TEN_MINUTES, () -> "s3://file");
+        assertThat(url).isEqualTo("s3://file");
+        assertThatAccount(gate, account).hasPosted(98).hasHeld(0);
+
+        assertThatThrownBy(() -> gate.chargeFor(ChargeRequest.of(account, 2, "audio.upload"), TEN_MINUTES, () -> {
+            assertThatAccount(gate, account).hasHeld(2).hasBalance(96);
+            throw new java.io.IOException("upload failed");
+        })).isInstanceOf(java.io.IOException.class).hasMessage("upload failed");
+        assertThatAccount(gate, account).hasPosted(98).hasHeld(0).hasLedgerEntries(2);
+
+        assertThatThrownBy(() -> gate.chargeFor(ChargeRequest.of(account, 99, "audio.upload"), TEN_MINUTES,
+                () -> "never")).isInstanceOf(dev.creditgate.InsufficientCreditsException.class);
+    }
+
+    @Test
+    void aStormOfHoldsOnOneAccountHoldsExactlyWhatIsAvailable() throws Exception {
+        long initial = 1_000;
+        long amount = 7;
+        String account = fundedAccount(initial);
+        AtomicLong reserved = new AtomicLong();
+
+        storm(STORM_THREADS, thread -> {
+            for (int i = 0; i < 12; i++) {
+                if (gate.reserve(account, amount, "storm", TEN_MINUTES).isReserved()) {
+                    reserved.incrementAndGet();
+                }
+            }
+        });
+
+        assertThat(reserved.get()).isEqualTo(initial / amount);
+        assertThatAccount(gate, account).hasPosted(initial).hasHeld(initial / amount * amount)
+                .hasBalance(initial % amount);
+    }
+
+    @Test
+    void mixedConcurrentChargesHoldsCapturesAndReleasesNeverOverdrawWhatIsAvailable() throws Exception {
+        String account = fundedAccount(2_000);
+        AtomicLong debited = new AtomicLong();
+
+        storm(STORM_THREADS, thread -> {
+            Random random = new Random(thread);
+            for (int i = 0; i < 20; i++) {
+                long amount = 1 + random.nextInt(40);
+                if (random.nextBoolean()) {
+                    if (gate.charge(account, amount, "mixed").isCharged()) {
+                        debited.addAndGet(amount);
+                    }
+                } else {
+                    ReserveResult result = gate.reserve(account, amount, "mixed", TEN_MINUTES);
+                    if (result instanceof Reserved held) {
+                        if (random.nextInt(3) == 0) {
+                            gate.release(held.reservationId());
+                        } else {
+                            long captured = 1 + random.nextInt((int) amount);
+                            debited.addAndGet(gate.capture(held.reservationId(), captured).cost());
+                        }
+                    }
+                }
+                AccountSnapshot snapshot = gate.account(account).orElseThrow();
+                assertThat(snapshot.available()).isNotNegative();
+            }
+        });
+
+        assertThatAccount(gate, account).hasPosted(2_000 - debited.get()).hasHeld(0).hasLedgerSummingToBalance();
     }
 
     // ---- concurrency -------------------------------------------------------------------------------------------
