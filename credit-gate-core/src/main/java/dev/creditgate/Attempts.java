@@ -21,7 +21,8 @@ final class Attempts {
         this.budgetNanos = policy.timeBudget().toNanos();
         retry.getEventPublisher().onRetry(event -> LOG.warn(
                 "credit-gate store failure on attempt {}, retrying in {} ms: {}",
-                event.getNumberOfRetryAttempts(), event.getWaitInterval().toMillis(), event.getLastThrowable()));
+                event.getNumberOfRetryAttempts(), event.getWaitInterval().toMillis(),
+                String.valueOf(event.getLastThrowable())));
     }
 
     Retry retry() {

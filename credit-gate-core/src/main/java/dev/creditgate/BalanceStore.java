@@ -17,6 +17,8 @@ import java.util.OptionalLong;
  *
  * <h2>What a store guarantees to the gate</h2>
  * <ul>
+ *   <li>Idempotency keys share one namespace per account: a charge, a grant and a reservation (whose capture is a
+ *       charge under the reservation's key) cannot use the same key for different things.</li>
  *   <li>Each mutating call is one atomic step: the balance change and its {@link LedgerEntry} are written together
  *       or not at all, and an account's ledger amounts always sum to its balance.</li>
  *   <li>Decisions are made on the current balance at the moment of the change, never on a cached or stale read;
@@ -107,7 +109,8 @@ public interface BalanceStore {
      * @param action what they are held for
      * @param ttl how long the hold lasts
      * @param idempotencyKey identifies this reservation on its account
-     * @return {@link Reserved} (replayed when the key already holds credits with the same amount and action),
+     * @return {@link Reserved} (replayed, in the state the reservation is in now, when the key was already used for a
+     *     reservation of the same amount and action),
      *     {@link InsufficientCredits} with the available credits observed, or {@link AccountNotFound}
      * @throws IdempotencyConflictException if the key was used on this account for another reservation
      * @throws UnsupportedOperationException if this store does not support holds (the default)

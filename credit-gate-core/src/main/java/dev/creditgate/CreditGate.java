@@ -280,6 +280,8 @@ public final class CreditGate {
      * @throws E what the work threw, after the hold was released (a failed release is added as suppressed)
      * @throws InsufficientCreditsException if the account cannot cover the cost; the work did not run
      * @throws AccountNotFoundException if the account does not exist; the work did not run
+     * @throws ReservationStateException if the request's key belongs to a reservation that was already captured,
+     *     released or expired; the work did not run (a key whose hold is still held runs the work and captures it)
      * @throws CreditStoreUnavailableException if the store stayed unavailable before the work ran (the work did not
      *     run) or while capturing (the work ran; the hold expires uncaptured unless captured again)
      * @throws ChargeOutcomeUnknownException if the store's answer was lost, as above
@@ -289,6 +291,11 @@ public final class CreditGate {
         ReserveRequest reservation = ReserveRequest.of(request.accountId(), request.cost(), request.action(), ttl);
         Reserved held = reserve(request.idempotencyKey().map(reservation::idempotencyKey).orElse(reservation))
                 .reservedOrThrow();
+        if (held.state() != ReservationState.HELD) {
+            // The key already paid for (or gave up on) a unit of work: running it again would be work unpaid for.
+            throw new ReservationStateException(held.reservationId(), held.state(),
+                    "pay for work again with idempotency key '" + held.idempotencyKey() + "'");
+        }
         T result;
         try {
             result = work.run();

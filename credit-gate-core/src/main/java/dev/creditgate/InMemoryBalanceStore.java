@@ -163,7 +163,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
                             "a reservation of " + earlier.amount + " for '" + earlier.action + "'",
                             "a reservation of " + amount + " for '" + action + "'");
                 }
-                return earlier.reserved.asReplay();
+                return earlier.reserved.asReplay(earlier.stateAt(now));
             }
             long available = account.available(now);
             if (available < amount) {
@@ -171,7 +171,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
                         DebugContext.observed(idempotencyKey, describe(), Optional.of(now)));
             }
             Hold hold = new Hold(new Reserved(UUID.randomUUID().toString(), accountId, action, amount, now.plus(ttl),
-                    available - amount, idempotencyKey, false));
+                    available - amount, idempotencyKey, ReservationState.HELD, false));
             account.holdsByKey.put(idempotencyKey, hold);
             account.activeHolds.add(hold);
             reservations.put(hold.reserved.reservationId(), hold);
@@ -186,7 +186,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
         synchronized (account) {
             if (hold.capture != null) {
                 if (-hold.capture.amount() != amount) {
-                    throw new ReservationStateException(reservationId, ReservationStateException.State.CAPTURED,
+                    throw new ReservationStateException(reservationId, ReservationState.CAPTURED,
                             "capture " + amount + " after capturing " + -hold.capture.amount());
                 }
                 return charged(hold.capture).asReplay();
@@ -204,7 +204,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
                     Optional.empty());
             charges.put(entry.transactionId(), entry);
             hold.capture = entry;
-            hold.state = ReservationStateException.State.CAPTURED;
+            hold.state = ReservationState.CAPTURED;
             account.activeHolds.remove(hold);
             return charged(entry);
         }
@@ -222,7 +222,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
                 case CAPTURED:
                     throw new ReservationStateException(reservationId, hold.state, "release");
                 default:
-                    hold.state = ReservationStateException.State.RELEASED;
+                    hold.state = ReservationState.RELEASED;
                     account.activeHolds.remove(hold);
                     return released;
             }
@@ -258,11 +258,11 @@ public final class InMemoryBalanceStore implements BalanceStore {
     }
 
     private static void requireHeld(Hold hold, Instant now, String attempted) {
-        if (hold.state != ReservationStateException.State.HELD) {
+        if (hold.state != ReservationState.HELD) {
             throw new ReservationStateException(hold.reserved.reservationId(), hold.state, attempted);
         }
         if (!hold.reserved.expiresAt().isAfter(now)) {
-            throw new ReservationStateException(hold.reserved.reservationId(), ReservationStateException.State.EXPIRED,
+            throw new ReservationStateException(hold.reserved.reservationId(), ReservationState.EXPIRED,
                     attempted);
         }
     }
@@ -318,7 +318,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
         private final long amount;
         private final String action;
         private final String key;
-        private ReservationStateException.State state = ReservationStateException.State.HELD;
+        private ReservationState state = ReservationState.HELD;
         private LedgerEntry capture;
 
         private Hold(Reserved reserved) {
@@ -326,6 +326,11 @@ public final class InMemoryBalanceStore implements BalanceStore {
             this.amount = reserved.amount();
             this.action = reserved.action();
             this.key = reserved.idempotencyKey();
+        }
+
+        private ReservationState stateAt(Instant now) {
+            return state == ReservationState.HELD && !reserved.expiresAt().isAfter(now) ? ReservationState.EXPIRED
+                    : state;
         }
     }
 }

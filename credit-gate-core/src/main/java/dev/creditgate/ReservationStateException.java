@@ -6,20 +6,8 @@ package dev.creditgate;
  */
 public final class ReservationStateException extends CreditGateException {
 
-    /** The states a reservation can be in. */
-    public enum State {
-        /** Holding credits until its expiry. */
-        HELD,
-        /** Captured: some or all of its credits were debited, the rest freed. */
-        CAPTURED,
-        /** Released: its credits were freed without a debit. */
-        RELEASED,
-        /** Past its expiry without being captured or released: its credits are free. */
-        EXPIRED
-    }
-
     private final String reservationId;
-    private final State state;
+    private final ReservationState state;
 
     /**
      * Creates the exception.
@@ -28,7 +16,7 @@ public final class ReservationStateException extends CreditGateException {
      * @param state the state it is in
      * @param attempted what was asked of it, such as {@code capture 20}
      */
-    public ReservationStateException(String reservationId, State state, String attempted) {
+    public ReservationStateException(String reservationId, ReservationState state, String attempted) {
         super("reservation '" + reservationId + "' is " + state.name().toLowerCase(java.util.Locale.ROOT)
                 + "; cannot " + attempted, null);
         this.reservationId = reservationId;
@@ -49,7 +37,7 @@ public final class ReservationStateException extends CreditGateException {
      *
      * @return the reservation's state
      */
-    public State state() {
+    public ReservationState state() {
         return state;
     }
 }

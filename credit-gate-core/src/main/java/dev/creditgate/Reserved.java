@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param availableAfter the credits still available right after this hold was placed (the original's, when
  *     replayed)
  * @param idempotencyKey the key that identifies this reservation on its account
+ * @param state {@link ReservationState#HELD} when placed; for a replay, the state the reservation is in now, so a
+ *     caller re-submitting a key learns whether the credits are still held, were captured, released or expired
  * @param replayed {@code true} when an earlier call with the same key had already placed this hold
  */
 public record Reserved(
@@ -26,6 +28,7 @@ public record Reserved(
         Instant expiresAt,
         long availableAfter,
         String idempotencyKey,
+        ReservationState state,
         boolean replayed) implements ReserveResult {
 
     /**
@@ -40,6 +43,7 @@ public record Reserved(
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        Objects.requireNonNull(state, "state");
         if (amount < 1 || availableAfter < 0) {
             throw new IllegalArgumentException("amount must be >= 1 and availableAfter >= 0, got amount=" + amount
                     + " availableAfter=" + availableAfter);
@@ -47,11 +51,13 @@ public record Reserved(
     }
 
     /**
-     * Returns the same reservation marked as a replay.
+     * Returns the same reservation marked as a replay, in the state it is in now.
      *
+     * @param now its state now
      * @return a copy with {@code replayed == true}
      */
-    public Reserved asReplay() {
-        return new Reserved(reservationId, accountId, action, amount, expiresAt, availableAfter, idempotencyKey, true);
+    public Reserved asReplay(ReservationState now) {
+        return new Reserved(reservationId, accountId, action, amount, expiresAt, availableAfter, idempotencyKey, now,
+                true);
     }
 }

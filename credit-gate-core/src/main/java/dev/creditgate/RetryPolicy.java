@@ -18,6 +18,10 @@ import java.util.function.Predicate;
  * (certainly not applied) or {@link AmbiguousStoreException} (retried with the same idempotency key). Business
  * outcomes, bad input, conflicts and {@link CreditStoreMisconfiguredException} are never retried: the config's own
  * exception and result predicates are replaced, and its attempts and backoff are kept.
+ *
+ * <p>The budget bounds when a new attempt may start, not how long one attempt may run: bound those in the store
+ * (for PostgreSQL, a {@code statement_timeout} and {@code lock_timeout} on the application's connections, whose
+ * failures are retried as transient).
  */
 public final class RetryPolicy {
 

@@ -9,6 +9,7 @@ import dev.creditgate.InsufficientCredits;
 import dev.creditgate.LedgerEntry;
 import dev.creditgate.Released;
 import dev.creditgate.ReservationNotFoundException;
+import dev.creditgate.ReservationState;
 import dev.creditgate.ReservationStateException;
 import dev.creditgate.ReserveResult;
 import dev.creditgate.Reserved;
@@ -88,7 +89,8 @@ final class HoldOperations {
                 .bind("key", key)
                 .bind("ttlMillis", ttl.toMillis())
                 .map((rs, ctx) -> new Reserved(Long.toString(rs.getLong("id")), accountId, action, amount,
-                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), available - amount, key, false))
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), available - amount, key,
+                        ReservationState.HELD, false))
                 .one();
         tx.createUpdate(sql.refreshHoldsUntil()).bind("account", accountId).execute();
         return reserved;
@@ -100,8 +102,10 @@ final class HoldOperations {
                     "a reservation of " + earlier.amount() + " for '" + earlier.action() + "'",
                     "a reservation of " + amount + " for '" + action + "'");
         }
+        ReservationState now = earlier.state() == ReservationState.HELD && earlier.expired()
+                ? ReservationState.EXPIRED : earlier.state();
         return new Reserved(Long.toString(earlier.id()), earlier.accountId(), earlier.action(), earlier.amount(),
-                earlier.expiresAt(), earlier.availableAfter(), earlier.key(), true);
+                earlier.expiresAt(), earlier.availableAfter(), earlier.key(), now, true);
     }
 
     Optional<Hold> holdByKey(Handle handle, String accountId, String key) {
@@ -114,7 +118,7 @@ final class HoldOperations {
 
     Charged capture(Handle tx, String reservationId, long amount, LedgerReader ledger) {
         Hold hold = lockHold(tx, reservationId);
-        if (hold.state() == ReservationStateException.State.CAPTURED) {
+        if (hold.state() == ReservationState.CAPTURED) {
             LedgerEntry entry = ledger.entry(tx, hold.captureEntry());
             if (-entry.amount() != amount) {
                 throw new ReservationStateException(reservationId, hold.state(),
@@ -123,6 +127,8 @@ final class HoldOperations {
             return new Charged(entry.transactionId(), entry.accountId(), entry.reference(), amount,
                     entry.balanceAfter(), entry.idempotencyKey(), true);
         }
+        requireHeld(hold, reservationId, "capture " + amount);
+        hold = lockAccountOf(tx, hold);
         requireHeld(hold, reservationId, "capture " + amount);
         if (amount > hold.amount()) {
             throw new IllegalArgumentException("amount must be at most the " + hold.amount()
@@ -135,14 +141,8 @@ final class HoldOperations {
                             + Math.abs(sameKey.get().amount()),
                     "the capture of reservation '" + reservationId + "'");
         }
-        Charged charged = tx.createQuery(sql.chargeLocked())
-                .bind("account", hold.accountId())
-                .bind("cost", amount)
-                .bind("action", hold.action())
-                .bind("key", hold.key())
-                .map((rs, ctx) -> new Charged(Long.toString(rs.getLong("id")), hold.accountId(), hold.action(),
-                        amount, rs.getLong("balance_after"), hold.key(), false))
-                .findOne()
+        Charged charged = JdbiBalanceStore.debit(tx, sql.chargeLocked(), hold.accountId(), amount, hold.action(),
+                        hold.key())
                 .orElseThrow(() -> new CreditStoreMisconfiguredException("capture: the account of reservation '"
                         + reservationId + "' could not be debited by this database role (row-level security?)",
                         null));
@@ -164,6 +164,7 @@ final class HoldOperations {
             case CAPTURED:
                 throw new ReservationStateException(reservationId, hold.state(), "release");
             default:
+                lockAccountOf(tx, hold);
                 tx.createUpdate(sql.settleHold())
                         .bind("state", "RELEASED")
                         .bindNull("entry", java.sql.Types.BIGINT)
@@ -172,6 +173,20 @@ final class HoldOperations {
                 tx.createUpdate(sql.refreshHoldsUntil()).bind("account", hold.accountId()).execute();
                 return released;
         }
+    }
+
+    /**
+     * Locks the hold's account row, after the hold row (the one lock order every path keeps), and reads the hold
+     * again: the fresh snapshot sees every hold placed before the lock, so the holds_until refresh that follows is
+     * truthful, and the expiry is judged at the moment the debit becomes possible.
+     */
+    private Hold lockAccountOf(Handle tx, Hold hold) {
+        Locked seen = lockAccount(tx, hold.accountId());
+        if (seen.locked().isEmpty()) {
+            throw new CreditStoreMisconfiguredException("reservation " + hold.id() + ": its account cannot be locked "
+                    + "for UPDATE by this database role (row-level security?)", null);
+        }
+        return tx.createQuery(sql.holdById()).bind("id", hold.id()).map(HoldOperations::hold).one();
     }
 
     private Hold lockHold(Handle tx, String reservationId) {
@@ -185,11 +200,11 @@ final class HoldOperations {
     }
 
     private static void requireHeld(Hold hold, String reservationId, String attempted) {
-        if (hold.state() != ReservationStateException.State.HELD) {
+        if (hold.state() != ReservationState.HELD) {
             throw new ReservationStateException(reservationId, hold.state(), attempted);
         }
         if (hold.expired()) {
-            throw new ReservationStateException(reservationId, ReservationStateException.State.EXPIRED, attempted);
+            throw new ReservationStateException(reservationId, ReservationState.EXPIRED, attempted);
         }
     }
 
@@ -204,7 +219,7 @@ final class HoldOperations {
                 rs.getLong("amount"),
                 rs.getLong("available_after"),
                 rs.getString("idempotency_key"),
-                ReservationStateException.State.valueOf(rs.getString("state")),
+                ReservationState.valueOf(rs.getString("state")),
                 rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
                 notCaptured ? 0 : entry,
                 rs.getBoolean("expired"));
@@ -212,7 +227,7 @@ final class HoldOperations {
 
     /** One row of the holds table. */
     record Hold(long id, String accountId, String action, long amount, long availableAfter, String key,
-            ReservationStateException.State state, Instant expiresAt, long captureEntry, boolean expired) {
+            ReservationState state, Instant expiresAt, long captureEntry, boolean expired) {
     }
 
     /** The store's ledger reads, shared with charges. */

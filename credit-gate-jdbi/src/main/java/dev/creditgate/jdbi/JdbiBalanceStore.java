@@ -29,7 +29,6 @@ import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * The PostgreSQL {@link BalanceStore}, on Jdbi 3 and pgjdbc. Many application instances may share one database:
@@ -43,16 +42,24 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  *
  * <h2>How a charge is decided</h2>
  * One statement on the success path: a conditional {@code UPDATE ... WHERE balance >= :cost} and the ledger
- * {@code INSERT} in one data-modifying CTE, so the debit and its ledger row commit together or not at all. When it
- * debits nothing, a short transaction locks the account row and tells the cases apart truthfully:
+ * {@code INSERT} in one data-modifying CTE, so the debit and its ledger row commit together or not at all. That path
+ * is taken only while no hold of the account is in force (the account row's {@code holds_until} is past). Otherwise,
+ * or when it debits nothing, a short READ COMMITTED transaction locks the account row, counts the credits held by
+ * active holds in a later statement (a fresh snapshot that sees every hold placed before the lock) and tells the
+ * cases apart truthfully:
  * <ul>
  *   <li>no row visible → {@link AccountNotFound} (missing, or hidden by a row-level security policy);</li>
  *   <li>row visible, but not lockable for update → {@link CreditStoreMisconfiguredException} (a row-level security
  *       policy that allows SELECT but not UPDATE) — never a 402;</li>
- *   <li>locked balance below the cost → {@link InsufficientCredits} with that balance and the database's time, unless
- *       the idempotency key was already charged, which replays the charge;</li>
- *   <li>locked balance covers the cost (a concurrent change, now settled) → the debit runs again under the lock.</li>
+ *   <li>available credits (locked balance minus holds) below the cost → {@link InsufficientCredits} with them and
+ *       the database's time, unless the idempotency key was already charged, which replays the charge;</li>
+ *   <li>available credits cover the cost → the debit runs under the lock.</li>
  * </ul>
+ *
+ * <h2>Holds</h2>
+ * {@link #reserve}, {@link #capture} and {@link #release} lock first (the account row; for a capture or release,
+ * the hold row and then the account row) and read after, in one transaction each. Expiry is by the database's
+ * clock, so instances with skewed clocks agree, and needs no background job.
  *
  * <h2>Failures</h2>
  * Classified by SQLSTATE anywhere in the cause chain: serialization failures, deadlocks, lock and statement
@@ -121,8 +128,9 @@ public final class JdbiBalanceStore implements BalanceStore {
      * Creates or updates the store's schema objects: the schema if one was named, the accounts table (unless an
      * existing one was adopted, which is checked instead) and the ledger. Idempotent, and safe to run from many
      * instances at once (they take turns on an advisory lock). Users of Flyway or Liquibase can run the same DDL from
-     * the resources {@code dev/creditgate/jdbi/migration/V1_1__credit_accounts.sql} and
-     * {@code V1_2__credit_ledger.sql} instead.
+     * the resources {@code dev/creditgate/jdbi/migration/V1_1__credit_accounts.sql}, {@code V1_2__credit_ledger.sql},
+     * {@code V1_3__credit_holds.sql} and {@code V1_4__credit_accounts_holds_until.sql} instead (the first and last
+     * only for credit-gate's own accounts table).
      *
      * @throws CreditStoreMisconfiguredException if the role may not create the objects, or an adopted table lacks a
      *     column, has a column of an unsupported type, or lacks a primary key or unique constraint on its id column
@@ -159,7 +167,7 @@ public final class JdbiBalanceStore implements BalanceStore {
                 if (debited.isPresent()) {
                     return debited.get();
                 }
-                return handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
+                return inReadCommitted(handle,
                         tx -> decideUnderLock(tx, accountId, cost, action, idempotencyKey));
             } catch (RuntimeException failure) {
                 if (SqlFailures.isUniqueViolation(failure)) {
@@ -171,7 +179,13 @@ public final class JdbiBalanceStore implements BalanceStore {
     }
 
     private Optional<Charged> debit(Handle handle, String accountId, long cost, String action, String key) {
-        return handle.createQuery(sql.charge())
+        return debit(handle, sql.charge(), accountId, cost, action, key);
+    }
+
+    /** Runs one of the debit statements; shared with captures, which debit under their hold's key and action. */
+    static Optional<Charged> debit(Handle handle, String statement, String accountId, long cost, String action,
+            String key) {
+        return handle.createQuery(statement)
                 .bind("account", accountId)
                 .bind("cost", cost)
                 .bind("action", action)
@@ -200,15 +214,7 @@ public final class JdbiBalanceStore implements BalanceStore {
             return new InsufficientCredits(accountId, action, cost, available,
                     DebugContext.observed(key, description, Optional.of(seen.observedAt())));
         }
-        return tx.createQuery(sql.chargeLocked())
-                .bind("account", accountId)
-                .bind("cost", cost)
-                .bind("action", action)
-                .bind("key", key)
-                .map((rs, ctx) -> new Charged(
-                        Long.toString(rs.getLong("id")), accountId, action, cost, rs.getLong("balance_after"), key,
-                        false))
-                .findOne()
+        return debit(tx, sql.chargeLocked(), accountId, cost, action, key)
                 .orElseThrow(() -> new CreditStoreMisconfiguredException("charge: account '" + accountId
                         + "' is locked with " + available + " available >= " + cost + " yet the UPDATE changed no "
                         + "row; a row-level security UPDATE policy excludes it", null));
@@ -334,7 +340,7 @@ public final class JdbiBalanceStore implements BalanceStore {
         }
         return run("reserve", handle -> {
             try {
-                return handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
+                return inReadCommitted(handle,
                         tx -> holds.reserve(tx, accountId, amount, action, ttl, idempotencyKey));
             } catch (RuntimeException failure) {
                 if (!SqlFailures.isUniqueViolation(failure)) {
@@ -349,13 +355,13 @@ public final class JdbiBalanceStore implements BalanceStore {
 
     @Override
     public Charged capture(String reservationId, long amount) {
-        return run("capture", handle -> handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
+        return run("capture", handle -> inReadCommitted(handle,
                 tx -> holds.capture(tx, reservationId, amount, ledger)));
     }
 
     @Override
     public Released release(String reservationId) {
-        return run("release", handle -> handle.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
+        return run("release", handle -> inReadCommitted(handle,
                 tx -> holds.release(tx, reservationId)));
     }
 
@@ -396,6 +402,18 @@ public final class JdbiBalanceStore implements BalanceStore {
         } catch (RuntimeException failure) {
             throw SqlFailures.translate(operation, failure, false);
         }
+    }
+
+    /**
+     * Runs {@code body} in a READ COMMITTED transaction whatever the database's default isolation: the locked paths
+     * rely on each statement taking a fresh snapshot after the lock is granted. Set per transaction, so the
+     * connection's session settings are left alone.
+     */
+    private static <T> T inReadCommitted(Handle handle, HandleCallback<T, RuntimeException> body) {
+        return handle.inTransaction(tx -> {
+            tx.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            return body.withHandle(tx);
+        });
     }
 
     private Optional<LedgerEntry> entryByKey(Handle handle, String accountId, String key) {

@@ -112,6 +112,10 @@ final class PostgresSql {
                 .formatted(HOLD_COLUMNS, holds);
     }
 
+    String holdById() {
+        return "SELECT %s FROM %s WHERE id = :id".formatted(HOLD_COLUMNS, holds);
+    }
+
     String lockHold() {
         return "SELECT %s FROM %s WHERE id = :id FOR UPDATE".formatted(HOLD_COLUMNS, holds);
     }
@@ -233,7 +237,8 @@ final class PostgresSql {
         String ledgerDdl = fill(resource("V1_2__credit_ledger.sql"), placeholders);
         String holdsDdl = fill(resource("V1_3__credit_holds.sql"), placeholders);
         return includeAccounts
-                ? List.of(fill(resource("V1_1__credit_accounts.sql"), placeholders), ledgerDdl, holdsDdl)
+                ? List.of(fill(resource("V1_1__credit_accounts.sql"), placeholders), ledgerDdl, holdsDdl,
+                        fill(resource("V1_4__credit_accounts_holds_until.sql"), placeholders))
                 : List.of(ledgerDdl, holdsDdl);
     }
 

@@ -22,6 +22,10 @@ final class SqlFailures {
             "53000", "53100", "53200", "53300", "53400", // insufficient resources, too many connections
             "57P03", // cannot_connect_now (starting up, shutting down)
             "25006", // read_only_sql_transaction: connected to a standby during failover
+            "25P03", // idle_in_transaction_session_timeout: the transaction was rolled back
+            "57P05", // idle_session_timeout: the session ended between statements
+            "58000", "58030", // system_error, io_error: the statement failed
+            "XX000", // internal_error: the statement failed
             "08001", // unable to connect
             "08004"); // server rejected the connection
 
@@ -34,7 +38,7 @@ final class SqlFailures {
             "08P01", // protocol_violation
             "57P01", // admin_shutdown (pg_terminate_backend)
             "57P02", // crash_shutdown
-            "57P05"); // idle_session_timeout
+            "40003"); // statement_completion_unknown
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
@@ -73,6 +77,11 @@ final class SqlFailures {
             if (connecting) {
                 return new TransientStoreException(operation + ": could not get a connection: " + failure, failure);
             }
+            if (hasSqlException(failure)) {
+                // A JDBC failure without a SQLSTATE (a pool's "Connection is closed", say) may have cut a statement or
+                // a commit short: retrying with the same key is safe, declaring it not applied would not be.
+                return new AmbiguousStoreException(operation + " failed: " + firstLine(failure), failure);
+            }
             return failure;
         }
         String sqlState = state.get();
@@ -92,6 +101,15 @@ final class SqlFailures {
             return overflow;
         }
         return new CreditStoreMisconfiguredException(what + hint(sqlState), failure);
+    }
+
+    private static boolean hasSqlException(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String hint(String sqlState) {

@@ -7,13 +7,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.creditgate.ChargeOutcomeUnknownException;
 import dev.creditgate.ChargeRequest;
 import dev.creditgate.ChargeResult;
+import dev.creditgate.Charged;
 import dev.creditgate.CreditGate;
-import dev.creditgate.CreditGateException;
 import dev.creditgate.CreditStoreUnavailableException;
+import dev.creditgate.ReserveRequest;
+import dev.creditgate.Reserved;
 import dev.creditgate.test.PostgresTestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +43,8 @@ class KilledConnectionsTest {
     @RegisterExtension
     static final PostgresTestDatabase db = PostgresTestDatabase.create();
 
-    private static final String APPLICATION = "creditgate-kill-test";
+    /** Names this class's pool sessions, unique per run so that a killer never reaches another run's sessions. */
+    private static String application;
     private static final int THREADS = 8;
     private static final int CHARGES_PER_THREAD = 150;
     private static final long INITIAL = 1_000_000;
@@ -50,7 +54,8 @@ class KilledConnectionsTest {
 
     @BeforeAll
     static void start() {
-        pool = Pools.hikari(db, APPLICATION, THREADS + 2);
+        application = "creditgate-kill-" + db.schema();
+        pool = Pools.hikari(db, application, THREADS + 2);
         JdbiBalanceStore store = JdbiBalanceStore.create(Jdbi.create(pool));
         store.migrate();
         gate = CreditGate.builder().store(store).build();
@@ -76,21 +81,7 @@ class KilledConnectionsTest {
 
         ExecutorService threads = Executors.newFixedThreadPool(THREADS + 1);
         try {
-            Future<?> killer = threads.submit(() -> {
-                try (Connection admin = db.adminDataSource().getConnection();
-                     Statement statement = admin.createStatement()) {
-                    while (charging.get()) {
-                        try (ResultSet killed = statement.executeQuery("SELECT count(pg_terminate_backend(pid)) "
-                                + "FROM pg_stat_activity WHERE application_name = '" + APPLICATION + "' "
-                                + "AND pid <> pg_backend_pid() AND state = 'active'")) {
-                            killed.next();
-                            kills.addAndGet(killed.getLong(1));
-                        }
-                        Thread.sleep(20 + (kills.get() % 3) * 10);
-                    }
-                }
-                return null;
-            });
+            Future<?> killer = threads.submit(() -> killWhile(charging, kills));
             List<Future<?>> chargers = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
@@ -128,7 +119,7 @@ class KilledConnectionsTest {
         }
 
         for (ChargeRequest request : unsettled) {
-            assertThat(settle(request).isCharged()).as("re-submitted %s", request).isTrue();
+            assertThat(Pools.settle(gate, request).isCharged()).as("re-submitted %s", request).isTrue();
         }
 
         long retried = gate.retry().getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt();
@@ -148,16 +139,89 @@ class KilledConnectionsTest {
         }
     }
 
-    /** Re-submits a key until the store answers; the database is healthy again, so this ends quickly. */
-    private static ChargeResult settle(ChargeRequest request) {
-        CreditGateException last = null;
-        for (int attempt = 0; attempt < 10; attempt++) {
+    @Test
+    void killedBackendsNeverCaptureAHoldTwiceNorLoseOne() throws Exception {
+        String account = "kill-holds";
+        gate.grant(account, INITIAL, "funds");
+        AtomicLong captured = new AtomicLong();
+        AtomicLong unknown = new AtomicLong();
+        AtomicLong kills = new AtomicLong();
+        AtomicBoolean working = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        int holdsPerThread = 40;
+
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS + 1);
+        try {
+            Future<?> killer = threads.submit(() -> killWhile(working, kills));
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                workers.add(threads.submit(() -> {
+                    for (int i = 0; i < holdsPerThread; i++) {
+                        long amount = 1 + i % 5;
+                        ReserveRequest request = ReserveRequest.of(account, amount, "render", Duration.ofMinutes(10))
+                                .idempotencyKey("hold-" + thread + "-" + i);
+                        Reserved reserved = (Reserved) until(unknown, () -> gate.reserve(request));
+                        if (reserved == null) {
+                            problems.add("not reserved: " + request);
+                            continue;
+                        }
+                        Charged charged = (Charged) until(unknown,
+                                () -> gate.capture(reserved.reservationId(), amount));
+                        if (charged == null || charged.cost() != amount) {
+                            problems.add("not captured: " + reserved);
+                            continue;
+                        }
+                        captured.addAndGet(amount);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get(5, TimeUnit.MINUTES);
+            }
+            working.set(false);
+            killer.get(1, TimeUnit.MINUTES);
+        } finally {
+            working.set(false);
+            threads.shutdownNow();
+        }
+
+        System.out.printf("kill test (holds): %d reserve+capture pairs, %d backends killed, %d unknown or unavailable "
+                + "outcomes re-submitted%n", THREADS * holdsPerThread, kills.get(), unknown.get());
+        assertThat(problems).isEmpty();
+        assertThat(kills.get()).isPositive();
+        assertThatAccount(gate, account)
+                .hasPosted(INITIAL - captured.get())
+                .hasHeld(0)
+                .hasLedgerEntries(1 + THREADS * holdsPerThread)
+                .hasLedgerSummingToBalance();
+    }
+
+    private static Object until(AtomicLong unknown, java.util.function.Supplier<Object> call) {
+        for (int attempt = 0; attempt < 20; attempt++) {
             try {
-                return gate.charge(request);
+                return call.get();
             } catch (ChargeOutcomeUnknownException | CreditStoreUnavailableException e) {
-                last = e;
+                unknown.incrementAndGet();
             }
         }
-        throw last;
+        return null;
+    }
+
+    private static Void killWhile(AtomicBoolean working, AtomicLong kills) throws Exception {
+        try (Connection admin = db.adminDataSource().getConnection();
+             Statement statement = admin.createStatement()) {
+            while (working.get()) {
+                try (ResultSet killed = statement.executeQuery("SELECT count(pg_terminate_backend(pid)) "
+                        + "FROM pg_stat_activity WHERE application_name = '" + application + "' "
+                        + "AND pid <> pg_backend_pid() AND state <> 'idle'")) {
+                    killed.next();
+                    kills.addAndGet(killed.getLong(1));
+                }
+                Thread.sleep(20 + (kills.get() % 3) * 10);
+            }
+        }
+        return null;
     }
 }

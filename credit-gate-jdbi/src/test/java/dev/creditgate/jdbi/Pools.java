@@ -2,9 +2,15 @@ package dev.creditgate.jdbi;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.creditgate.ChargeOutcomeUnknownException;
+import dev.creditgate.ChargeRequest;
+import dev.creditgate.ChargeResult;
+import dev.creditgate.CreditGate;
+import dev.creditgate.CreditGateException;
+import dev.creditgate.CreditStoreUnavailableException;
 import dev.creditgate.test.PostgresTestDatabase;
 
-/** Pooled DataSources on the test database, as production would use. */
+/** Pooled DataSources on the test database, as production would use, and what the fault tests share. */
 final class Pools {
 
     private Pools() {
@@ -20,5 +26,18 @@ final class Pools {
         config.setPoolName(applicationName);
         config.setConnectionTimeout(5_000);
         return new HikariDataSource(config);
+    }
+
+    /** Re-submits a charge until the store answers; the database is healthy again, so this ends quickly. */
+    static ChargeResult settle(CreditGate gate, ChargeRequest request) {
+        CreditGateException last = null;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            try {
+                return gate.charge(request);
+            } catch (ChargeOutcomeUnknownException | CreditStoreUnavailableException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 }

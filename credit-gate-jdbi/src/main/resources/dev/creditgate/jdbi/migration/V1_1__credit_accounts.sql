@@ -6,8 +6,5 @@ CREATE TABLE IF NOT EXISTS ${accounts} (
     account_id  text        PRIMARY KEY,
     balance     bigint      NOT NULL CHECK (balance >= 0),
     created_at  timestamptz NOT NULL DEFAULT now(),
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    holds_until timestamptz
+    updated_at  timestamptz NOT NULL DEFAULT now()
 );
-COMMENT ON COLUMN ${accounts}.holds_until IS
-    'credit-gate: no hold of this account is active after this time. A charge takes its one-statement path only past it.';
