@@ -18,6 +18,9 @@ public record AccountNotFound(String accountId, String action, DebugContext debu
     /**
      * Validates the fields.
      *
+     * @param accountId the account id that was not found
+     * @param action what the credits would have been spent on
+     * @param debug how the decision was reached; for logs and support, not for clients
      * @throws NullPointerException if a field is null
      */
     public AccountNotFound {

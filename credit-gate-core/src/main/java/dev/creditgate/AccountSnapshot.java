@@ -17,6 +17,11 @@ public record AccountSnapshot(String accountId, long posted, long held, long ava
     /**
      * Validates the fields.
      *
+     * @param accountId the account
+     * @param posted the posted balance: what the ledger sums to
+     * @param held the credits held by reservations that are neither captured, released nor expired
+     * @param available what can be spent now: {@code posted - held}
+     * @param observedAt when the store read it, by the store's clock
      * @throws NullPointerException if a reference field is null
      * @throws IllegalArgumentException unless {@code 0 <= held <= posted} and {@code available == posted - held}
      */

@@ -13,7 +13,9 @@ import java.util.List;
  */
 public final class ChargeOutcomeUnknownException extends CreditGateException {
 
+    /** The idempotency key to re-submit with. */
     private final String idempotencyKey;
+    /** How many attempts were made. */
     private final int attempts;
 
     /**

@@ -26,6 +26,14 @@ public record Charged(
     /**
      * Validates the fields.
      *
+     * @param transactionId the ledger entry of this debit; pass it to {@link CreditGate#refund(String, String)}
+     * @param accountId the account that was debited
+     * @param action what the credits were spent on
+     * @param cost the credits debited, at least 1
+     * @param balanceAfter the posted balance right after this debit
+     * @param idempotencyKey the key that identifies this charge on its account
+     * @param replayed {@code true} when this call debited nothing because an earlier call with the same key already
+     *     had (including a retry of this same call after an ambiguous failure); the other fields are the original's
      * @throws NullPointerException if a text field is null
      * @throws IllegalArgumentException if cost is below 1 or balanceAfter below 0
      */

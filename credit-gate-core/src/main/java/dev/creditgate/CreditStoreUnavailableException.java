@@ -11,6 +11,7 @@ import java.util.List;
  */
 public final class CreditStoreUnavailableException extends CreditGateException {
 
+    /** How many attempts were made. */
     private final int attempts;
 
     /**

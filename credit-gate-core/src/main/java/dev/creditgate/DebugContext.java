@@ -32,6 +32,13 @@ public record DebugContext(
     /**
      * Validates the fields and copies the list.
      *
+     * @param idempotencyKey the key of the charge that was decided
+     * @param store a description of the store that decided (kind, schema, table; never credentials)
+     * @param observedAt when the store observed the balance, by the store's clock (the database's, for a database
+     *     store); empty when the store observed no balance (an account that was not found)
+     * @param attempts how many attempts the gate made, at least 1
+     * @param elapsed the time from the gate's first attempt to the decision
+     * @param retriedFailures short descriptions of the failures that were retried on the way, oldest first
      * @throws NullPointerException if a field is null
      * @throws IllegalArgumentException if attempts is below 1 or elapsed is negative
      */

@@ -6,7 +6,9 @@ package dev.creditgate;
  */
 public final class IdempotencyConflictException extends CreditGateException {
 
+    /** The account the key belongs to. */
     private final String accountId;
+    /** The key that was re-used. */
     private final String idempotencyKey;
 
     /**

@@ -21,6 +21,11 @@ public record InsufficientCredits(
     /**
      * Validates the fields.
      *
+     * @param accountId the account that was asked to pay
+     * @param action what the credits would have been spent on
+     * @param required the cost asked for
+     * @param available the available balance the store observed, below {@code required}
+     * @param debug how the decision was reached; for logs and support, not for clients
      * @throws NullPointerException if a field is null
      * @throws IllegalArgumentException unless {@code 0 <= available < required}
      */

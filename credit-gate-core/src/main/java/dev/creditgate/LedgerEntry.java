@@ -42,6 +42,15 @@ public record LedgerEntry(
     /**
      * Validates the fields.
      *
+     * @param transactionId the entry's id, unique in the store
+     * @param accountId the account whose balance changed
+     * @param kind what kind of change it was
+     * @param amount the signed change: positive for grants and refunds, negative for charges
+     * @param balanceAfter the posted balance right after the change
+     * @param reference the action of a charge, or the reason of a grant or refund
+     * @param idempotencyKey the key that identifies the change on its account
+     * @param reverses for a refund, the transaction id of the charge it reverses; otherwise empty
+     * @param createdAt when the store applied the change, by the store's clock
      * @throws NullPointerException if a field is null
      * @throws IllegalArgumentException if the amount's sign does not fit the kind, or balanceAfter is negative
      */

@@ -30,6 +30,11 @@ public record ProblemDetail(URI type, String title, int status, String detail, M
     /**
      * Validates the fields and makes the properties unmodifiable, keeping their order.
      *
+     * @param type a URI that identifies the problem type
+     * @param title a short, human-readable summary of the problem type
+     * @param status the HTTP status code
+     * @param detail a human-readable explanation of this occurrence
+     * @param properties extension members, in insertion order; values are strings, numbers or booleans
      * @throws NullPointerException if a field is null
      */
     public ProblemDetail {

@@ -24,6 +24,13 @@ public record Refund(
     /**
      * Validates the fields.
      *
+     * @param transactionId the ledger entry of the refund
+     * @param chargeTransactionId the charge it reverses
+     * @param accountId the account credited
+     * @param amount the credits given back, equal to the charge's cost
+     * @param balanceAfter the posted balance right after the refund
+     * @param replayed {@code true} when this call credited nothing because the charge had already been refunded;
+     *     the other fields are the first refund's
      * @throws NullPointerException if a text field is null
      * @throws IllegalArgumentException if amount is below 1 or balanceAfter below 0
      */

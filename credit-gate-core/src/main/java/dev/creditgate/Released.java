@@ -15,6 +15,10 @@ public record Released(String reservationId, String accountId, long amount, bool
     /**
      * Validates the fields.
      *
+     * @param reservationId the reservation
+     * @param accountId its account
+     * @param amount the credits that had been held
+     * @param replayed {@code true} when an earlier call had already released it
      * @throws NullPointerException if a text field is null
      * @throws IllegalArgumentException if amount is below 1
      */

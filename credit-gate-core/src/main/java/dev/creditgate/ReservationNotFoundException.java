@@ -5,6 +5,7 @@ package dev.creditgate;
  */
 public final class ReservationNotFoundException extends CreditGateException {
 
+    /** The reservation concerned. */
     private final String reservationId;
 
     /**

@@ -6,7 +6,9 @@ package dev.creditgate;
  */
 public final class ReservationStateException extends CreditGateException {
 
+    /** The reservation concerned. */
     private final String reservationId;
+    /** The state that made the request impossible. */
     private final ReservationState state;
 
     /**

@@ -34,6 +34,18 @@ public record Reserved(
     /**
      * Validates the fields.
      *
+     * @param reservationId identifies the hold; pass it to {@link CreditGate#capture(String, long)} or
+     *     {@link CreditGate#release(String)}
+     * @param accountId the account whose credits are held
+     * @param action what the credits are held for
+     * @param amount the credits held, at least 1
+     * @param expiresAt when the hold stops counting, by the store's clock (the database's, for a database store)
+     * @param availableAfter the credits still available right after this hold was placed (the original's, when
+     *     replayed)
+     * @param idempotencyKey the key that identifies this reservation on its account
+     * @param state {@link ReservationState#HELD} when placed; for a replay, the state the reservation is in now, so a
+     *     caller re-submitting a key learns whether the credits are still held, were captured, released or expired
+     * @param replayed {@code true} when an earlier call with the same key had already placed this hold
      * @throws NullPointerException if a reference field is null
      * @throws IllegalArgumentException if amount is below 1 or availableAfter below 0
      */

@@ -5,6 +5,7 @@ package dev.creditgate;
  */
 public final class TransactionNotFoundException extends CreditGateException {
 
+    /** The id that matched no charge. */
     private final String transactionId;
 
     /**
