@@ -40,7 +40,7 @@ final class HoldOperations {
     }
 
     Locked lockAccount(Handle tx, String accountId) {
-        return tx.createQuery(sql.observeForCharge())
+        return tx.createQuery(sql.lockAccount())
                 .bind("account", accountId)
                 .map((rs, ctx) -> {
                     long visible = rs.getLong("visible_balance");

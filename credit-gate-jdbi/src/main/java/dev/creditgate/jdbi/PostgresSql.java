@@ -141,11 +141,12 @@ final class PostgresSql {
     }
 
     /**
-     * Run inside a transaction after a charge debited nothing. The plain sub-select sees the row as the statement's
-     * snapshot and the SELECT policies allow; the FOR UPDATE one waits for the row lock and sees the newest version,
-     * as the UPDATE policies allow. Together they tell a missing row from a hidden one from a low balance.
+     * Locks an account row inside a transaction (after a charge debited nothing, or before a hold changes). The plain
+     * sub-select sees the row as the statement's snapshot and the SELECT policies allow; the FOR UPDATE one waits for
+     * the row lock and sees the newest version, as the UPDATE policies allow. Together they tell a missing row from a
+     * hidden one from a low balance.
      */
-    String observeForCharge() {
+    String lockAccount() {
         return """
                 WITH locked AS (
                     SELECT %3$s AS balance FROM %1$s WHERE %2$s = %4$s FOR UPDATE
