@@ -719,17 +719,18 @@ public abstract class BalanceStoreContract {
     @Test
     void anExpiredHoldStopsCountingAndCannotBeCaptured() throws Exception {
         String account = fundedAccount(100);
-        Reserved reserved = gate.reserve(account, 70, "render", Duration.ofSeconds(1)).reservedOrThrow();
+        // Long enough that a slow machine still charges before the expiry, short enough to wait for on a real clock.
+        Reserved reserved = gate.reserve(account, 70, "render", Duration.ofSeconds(3)).reservedOrThrow();
         assertThat(gate.charge(account, 40, "export")).isInsufficient().hasAvailable(30);
 
-        elapse(Duration.ofMillis(1_300));
+        elapse(Duration.ofMillis(3_300));
 
         assertThatAccount(gate, account).hasHeld(0).hasBalance(100);
         assertThat(gate.charge(account, 40, "export")).isCharged().hasBalanceAfter(60);
         assertThatThrownBy(() -> gate.capture(reserved.reservationId(), 70))
                 .isInstanceOfSatisfying(ReservationStateException.class,
                         e -> assertThat(e.state()).isEqualTo(ReservationState.EXPIRED));
-        assertThat(gate.reserve(ReserveRequest.of(account, 70, "render", Duration.ofSeconds(1))
+        assertThat(gate.reserve(ReserveRequest.of(account, 70, "render", Duration.ofSeconds(3))
                 .idempotencyKey(reserved.idempotencyKey())).reservedOrThrow().state())
                 .isEqualTo(ReservationState.EXPIRED);
         assertThat(gate.release(reserved.reservationId()).replayed()).isFalse();

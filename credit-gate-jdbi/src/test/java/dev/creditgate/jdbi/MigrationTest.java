@@ -1,0 +1,122 @@
+package dev.creditgate.jdbi;
+
+import static dev.creditgate.test.CreditGateAssertions.assertThat;
+import static dev.creditgate.test.CreditGateAssertions.assertThatAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.creditgate.CreditGate;
+import dev.creditgate.LedgerEntry;
+import dev.creditgate.test.PostgresTestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** migrate() creates, upgrades and adopts, idempotently, from many instances at once. */
+class MigrationTest {
+
+    @RegisterExtension
+    static final PostgresTestDatabase db = PostgresTestDatabase.create();
+
+    private static Jdbi jdbi;
+
+    @BeforeAll
+    static void connect() {
+        jdbi = Jdbi.create(db.dataSource());
+    }
+
+    private static JdbiBalanceStore store(String prefix) {
+        return JdbiBalanceStore.builder(jdbi).accountsTable(prefix + "_accounts").ledgerTable(prefix + "_ledger")
+                .holdsTable(prefix + "_holds").build();
+    }
+
+    @Test
+    void manyInstancesMayMigrateAtOnce() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(6);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> migrations = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                migrations.add(threads.submit(() -> {
+                    start.await();
+                    store("together").migrate();
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> migration : migrations) {
+                migration.get(1, TimeUnit.MINUTES);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+
+        CreditGate gate = CreditGate.builder().store(store("together")).build();
+        gate.grant("user-1", 10, "funds");
+        assertThat(gate.charge("user-1", 4, "x")).isCharged().hasBalanceAfter(6);
+    }
+
+    @Test
+    void aDatabaseMadeBeforeHoldsIsUpgraded() {
+        store("older").migrate();
+        jdbi.useHandle(h -> {
+            h.execute("ALTER TABLE older_accounts DROP COLUMN holds_until");
+            h.execute("DROP TABLE older_holds");
+            h.execute("INSERT INTO older_accounts (account_id, balance) VALUES ('user-1', 0)");
+        });
+
+        store("older").migrate();
+
+        CreditGate gate = CreditGate.builder().store(store("older")).build();
+        gate.grant("user-1", 100, "funds");
+        gate.reserve("user-1", 60, "render", Duration.ofMinutes(5)).reservedOrThrow();
+        assertThat(gate.charge("user-1", 50, "export")).isInsufficient().hasAvailable(40);
+    }
+
+    @Test
+    void aTextIdTableIsAdoptedWithOpeningBalances() {
+        jdbi.useHandle(h -> {
+            h.execute("CREATE TABLE wallets (owner varchar(64) PRIMARY KEY, credits integer NOT NULL)");
+            h.execute("INSERT INTO wallets VALUES ('alice', 500), ('bob', 0)");
+        });
+        JdbiBalanceStore store = JdbiBalanceStore.builder(jdbi)
+                .adoptAccountTable("wallets", "owner", "credits", AccountIdType.TEXT)
+                .ledgerTable("wallet_ledger").holdsTable("wallet_holds").build();
+        store.migrate();
+        store.migrate();
+        CreditGate gate = CreditGate.builder().store(store).build();
+
+        assertThat(gate.history("alice", 10)).extracting(LedgerEntry::reference).containsExactly("opening balance");
+        assertThat(gate.history("bob", 10)).isEmpty();
+        assertThat(gate.charge("alice", 20, "x")).isCharged().hasBalanceAfter(480);
+        assertThat(gate.charge("bob", 1, "x")).isInsufficient().hasAvailable(0);
+        assertThatAccount(gate, "alice").hasBalance(480).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void aBigintIdTableIsAdoptedAndNonCanonicalIdsFindNoAccount() {
+        jdbi.useHandle(h -> {
+            h.execute("CREATE TABLE numbered (user_id bigint PRIMARY KEY, credits bigint NOT NULL DEFAULT 0)");
+            h.execute("INSERT INTO numbered VALUES (42, 1000)");
+        });
+        JdbiBalanceStore store = JdbiBalanceStore.builder(jdbi)
+                .adoptAccountTable("numbered", "user_id", "credits", AccountIdType.BIGINT)
+                .ledgerTable("numbered_ledger").holdsTable("numbered_holds").build();
+        store.migrate();
+        CreditGate gate = CreditGate.builder().store(store).build();
+
+        assertThat(gate.charge("42", 10, "x")).isCharged().hasBalanceAfter(990);
+        assertThat(gate.charge("042", 10, "x")).isAccountNotFound();
+        assertThat(gate.charge("+42", 10, "x")).isAccountNotFound();
+        assertThat(gate.grant("7", 5, "signup")).isEqualTo(5);
+        assertThatAccount(gate, "42").hasBalance(990).hasLedgerEntries(2).hasLedgerSummingToBalance();
+    }
+}
