@@ -74,6 +74,10 @@ public abstract class BalanceStoreContract {
 
     private ExecutorService pool;
 
+    /** For subclasses, which supply the store under test. */
+    protected BalanceStoreContract() {
+    }
+
     /**
      * Supplies the store under test.
      *
