@@ -37,10 +37,10 @@ final class Attempts {
      * Runs {@code operation} until it returns, fails in a way that is not retryable (rethrown as is), or runs out of
      * attempts or budget.
      *
-     * @param description what is attempted, for exception messages
+     * @param description what is attempted, for exception messages; built only when the attempts run out
      * @param idempotencyKey the key re-used by every attempt, or {@code null} for a read
      */
-    <T> Outcome<T> run(String description, String idempotencyKey, Supplier<T> operation) {
+    <T> Outcome<T> run(Supplier<String> description, String idempotencyKey, Supplier<T> operation) {
         long start = System.nanoTime();
         List<CreditGateException> failures = new ArrayList<>();
         try {
@@ -61,9 +61,9 @@ final class Attempts {
             boolean mayHaveApplied = idempotencyKey != null
                     && failures.stream().anyMatch(AmbiguousStoreException.class::isInstance);
             if (mayHaveApplied) {
-                throw new ChargeOutcomeUnknownException(description, idempotencyKey, failures.size(), failures);
+                throw new ChargeOutcomeUnknownException(description.get(), idempotencyKey, failures.size(), failures);
             }
-            throw new CreditStoreUnavailableException(description, failures.size(), failures);
+            throw new CreditStoreUnavailableException(description.get(), failures.size(), failures);
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,7 @@ public final class CreditGate {
         Arguments.requirePositive("amount", amount);
         Arguments.requireText("reason", reason);
         Arguments.requireText("idempotencyKey", idempotencyKey);
-        long after = attempts.run("grant of " + amount + " to '" + accountId + "'", idempotencyKey,
+        long after = attempts.run(() -> "grant of " + amount + " to '" + accountId + "'", idempotencyKey,
                 () -> store.grant(accountId, amount, reason, idempotencyKey)).value();
         LOG.debug("granted {} to '{}' for '{}': balance {}", amount, accountId, reason, after);
         return after;
@@ -126,7 +127,7 @@ public final class CreditGate {
         Objects.requireNonNull(request, "request");
         String key = request.idempotencyKey().orElseGet(CreditGate::newKey);
         Attempts.Outcome<ChargeResult> outcome = attempts.run(
-                "charge of " + request.cost() + " to '" + request.accountId() + "' for '" + request.action() + "'",
+                () -> "charge of " + request.cost() + " to '" + request.accountId() + "' for '" + request.action() + "'",
                 key,
                 () -> store.charge(request.accountId(), request.cost(), request.action(), key));
         ChargeResult result = withGateDebug(outcome);
@@ -146,7 +147,7 @@ public final class CreditGate {
      * @throws CreditStoreUnavailableException if the store stayed unavailable
      */
     public OptionalLong balance(String accountId) {
-        return snapshot("balance of '" + accountId + "'", accountId)
+        return snapshot(() -> "balance of '" + accountId + "'", accountId)
                 .map(snapshot -> OptionalLong.of(snapshot.available()))
                 .orElse(OptionalLong.empty());
     }
@@ -160,10 +161,10 @@ public final class CreditGate {
      * @throws CreditStoreUnavailableException if the store stayed unavailable
      */
     public Optional<AccountSnapshot> account(String accountId) {
-        return snapshot("account '" + accountId + "'", accountId);
+        return snapshot(() -> "account '" + accountId + "'", accountId);
     }
 
-    private Optional<AccountSnapshot> snapshot(String description, String accountId) {
+    private Optional<AccountSnapshot> snapshot(Supplier<String> description, String accountId) {
         Arguments.requireText("accountId", accountId);
         return attempts.run(description, null, () -> store.account(accountId)).value();
     }
@@ -201,18 +202,11 @@ public final class CreditGate {
         Objects.requireNonNull(request, "request");
         String key = request.idempotencyKey().orElseGet(CreditGate::newKey);
         Attempts.Outcome<ReserveResult> outcome = attempts.run(
-                "reservation of " + request.amount() + " on '" + request.accountId() + "' for '" + request.action()
+                () -> "reservation of " + request.amount() + " on '" + request.accountId() + "' for '" + request.action()
                         + "'",
                 key,
                 () -> store.reserve(request.accountId(), request.amount(), request.action(), request.ttl(), key));
-        ReserveResult result = outcome.value();
-        if (result instanceof InsufficientCredits insufficient) {
-            result = insufficient.withDebug(insufficient.debug()
-                    .withAttempts(outcome.attempts(), outcome.elapsed(), outcome.retriedFailures()));
-        } else if (result instanceof AccountNotFound notFound) {
-            result = notFound.withDebug(notFound.debug()
-                    .withAttempts(outcome.attempts(), outcome.elapsed(), outcome.retriedFailures()));
-        }
+        ReserveResult result = withGateDebug(outcome);
         LOG.debug("reservation of {} on '{}' for '{}' with key '{}': {}",
                 request.amount(), request.accountId(), request.action(), key, result);
         return result;
@@ -235,7 +229,7 @@ public final class CreditGate {
     public Charged capture(String reservationId, long amount) {
         Arguments.requireText("reservationId", reservationId);
         Arguments.requirePositive("amount", amount);
-        Charged charged = attempts.run("capture of reservation '" + reservationId + "' (capturing it again settles it)",
+        Charged charged = attempts.run(() -> "capture of reservation '" + reservationId + "' (capturing it again settles it)",
                 reservationId, () -> store.capture(reservationId, amount)).value();
         LOG.debug("capture of reservation '{}': {}", reservationId, charged);
         return charged;
@@ -255,8 +249,8 @@ public final class CreditGate {
      */
     public Released release(String reservationId) {
         Arguments.requireText("reservationId", reservationId);
-        Released released = attempts.run("release of reservation '" + reservationId
-                + "' (releasing it again settles it)", reservationId, () -> store.release(reservationId)).value();
+        Released released = attempts.run(() -> "release of reservation '"
+                + reservationId + "' (releasing it again settles it)", reservationId, () -> store.release(reservationId)).value();
         LOG.debug("release of reservation '{}': {}", reservationId, released);
         return released;
     }
@@ -344,7 +338,7 @@ public final class CreditGate {
         Arguments.requireText("transactionId", transactionId);
         Arguments.requireText("reason", reason);
         String key = newKey();
-        Refund refund = attempts.run("refund of '" + transactionId + "' (refunding it again settles it)", key,
+        Refund refund = attempts.run(() -> "refund of '" + transactionId + "' (refunding it again settles it)", key,
                 () -> store.refund(transactionId, reason, key)).value();
         LOG.debug("refund of '{}' for '{}': {}", transactionId, reason, refund);
         return refund;
@@ -362,7 +356,7 @@ public final class CreditGate {
     public List<LedgerEntry> history(String accountId, int limit) {
         Arguments.requireText("accountId", accountId);
         Arguments.requireHistoryLimit(limit);
-        return attempts.run("history of '" + accountId + "'", null, () -> store.history(accountId, limit)).value();
+        return attempts.run(() -> "history of '" + accountId + "'", null, () -> store.history(accountId, limit)).value();
     }
 
     /**
@@ -397,14 +391,19 @@ public final class CreditGate {
         return "CreditGate[store=" + store.describe() + ", " + retryPolicy + "]";
     }
 
-    private static ChargeResult withGateDebug(Attempts.Outcome<ChargeResult> outcome) {
-        ChargeResult result = outcome.value();
+    /**
+     * Adds the gate's attempts and timing to a rejection's debug context. The rejections are both charge and reserve
+     * results, so the cast back to {@code R} always holds.
+     */
+    @SuppressWarnings("unchecked")
+    private static <R> R withGateDebug(Attempts.Outcome<R> outcome) {
+        R result = outcome.value();
         if (result instanceof InsufficientCredits insufficient) {
-            return insufficient.withDebug(insufficient.debug()
+            return (R) insufficient.withDebug(insufficient.debug()
                     .withAttempts(outcome.attempts(), outcome.elapsed(), outcome.retriedFailures()));
         }
         if (result instanceof AccountNotFound notFound) {
-            return notFound.withDebug(notFound.debug()
+            return (R) notFound.withDebug(notFound.debug()
                     .withAttempts(outcome.attempts(), outcome.elapsed(), outcome.retriedFailures()));
         }
         return result;

@@ -23,6 +23,7 @@ final class PostgresSql {
     private final String accounts;
     private final String id;
     private final String balance;
+    private final AccountIdType idType;
     private final String accountParam;
     private final String touch;
     private final String ledger;
@@ -37,7 +38,8 @@ final class PostgresSql {
         this.accounts = prefix + Identifiers.quote(tables.accountsTable());
         this.id = Identifiers.quote(tables.idColumn());
         this.balance = Identifiers.quote(tables.balanceColumn());
-        this.accountParam = tables.idType().cast(":account");
+        this.idType = tables.idType();
+        this.accountParam = idType.cast(":account");
         // Only a table credit-gate created is known to have updated_at; an adopted one is left as it is.
         this.touch = tables.ownsAccountsTable() ? ", \"updated_at\" = now()" : "";
         this.ledger = prefix + Identifiers.quote(tables.ledgerTable());
@@ -183,7 +185,7 @@ final class PostgresSql {
                 SELECT charge.account_id, 'REFUND', charge.amount, credited.balance_after, :reason, :key, charge.id
                 FROM charge, credited
                 RETURNING %7$s
-                """.formatted(accounts, id, balance, accountParamFrom("(SELECT account_id FROM charge)"), touch,
+                """.formatted(accounts, id, balance, idType.cast("(SELECT account_id FROM charge)"), touch,
                 ledger, LEDGER_COLUMNS);
     }
 
@@ -241,10 +243,6 @@ final class PostgresSql {
                 ? List.of(fill(resource("V1_1__credit_accounts.sql"), placeholders), ledgerDdl, holdsDdl,
                         fill(resource("V1_4__credit_accounts_holds_until.sql"), placeholders))
                 : List.of(ledgerDdl, holdsDdl);
-    }
-
-    private String accountParamFrom(String expression) {
-        return expression.equals(":account") ? accountParam : accountParam.replace(":account", expression);
     }
 
     private static String fill(String template, Map<String, String> placeholders) {
