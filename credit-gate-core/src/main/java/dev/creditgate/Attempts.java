@@ -34,15 +34,44 @@ final class Attempts {
     }
 
     /**
-     * Runs {@code operation} until it returns, fails in a way that is not retryable (rethrown as is), or runs out of
-     * attempts or budget.
+     * The operation ended in an exception: the caller's exception (exhausted retries already turned into
+     * {@link CreditStoreUnavailableException} or {@link ChargeOutcomeUnknownException}) with what it took. Never
+     * escapes the gate: the gate rethrows {@link #getCause()}.
+     */
+    static final class Failed extends RuntimeException {
+        private final int attempts;
+        private final long elapsedNanos;
+
+        Failed(RuntimeException failure, int attempts, long elapsedNanos) {
+            super(null, failure, false, false);
+            this.attempts = attempts;
+            this.elapsedNanos = elapsedNanos;
+        }
+
+        RuntimeException failure() {
+            return (RuntimeException) getCause();
+        }
+
+        int attempts() {
+            return attempts;
+        }
+
+        Duration elapsed() {
+            return Duration.ofNanos(elapsedNanos);
+        }
+    }
+
+    /**
+     * Runs {@code operation} until it returns, fails in a way that is not retryable, or runs out of attempts or
+     * budget.
      *
      * @param description what is attempted, for exception messages; built only when the attempts run out
      * @param idempotencyKey the key re-used by every attempt, or {@code null} for a read
+     * @throws Failed wrapping what the caller is to see, with the attempts made
      */
     <T> Outcome<T> run(Supplier<String> description, String idempotencyKey, Supplier<T> operation) {
         long start = System.nanoTime();
-        List<CreditGateException> failures = new ArrayList<>();
+        List<CreditGateException> failures = new ArrayList<>(0);
         try {
             T value = retry.executeSupplier(() -> {
                 if (!failures.isEmpty() && System.nanoTime() - start > budgetNanos) {
@@ -56,14 +85,16 @@ final class Attempts {
                 }
             });
             return new Outcome<>(value, failures.size() + 1, Duration.ofNanos(System.nanoTime() - start),
-                    failures.stream().map(Throwable::toString).toList());
+                    failures.isEmpty() ? List.of() : failures.stream().map(Throwable::toString).toList());
         } catch (BudgetSpent | TransientStoreException | AmbiguousStoreException exhausted) {
             boolean mayHaveApplied = idempotencyKey != null
                     && failures.stream().anyMatch(AmbiguousStoreException.class::isInstance);
-            if (mayHaveApplied) {
-                throw new ChargeOutcomeUnknownException(description.get(), idempotencyKey, failures.size(), failures);
-            }
-            throw new CreditStoreUnavailableException(description.get(), failures.size(), failures);
+            RuntimeException failure = mayHaveApplied
+                    ? new ChargeOutcomeUnknownException(description.get(), idempotencyKey, failures.size(), failures)
+                    : new CreditStoreUnavailableException(description.get(), failures.size(), failures);
+            throw new Failed(failure, failures.size(), System.nanoTime() - start);
+        } catch (RuntimeException decided) {
+            throw new Failed(decided, failures.size() + 1, System.nanoTime() - start);
         }
     }
 

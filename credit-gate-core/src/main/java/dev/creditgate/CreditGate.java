@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * (re-submit the same idempotency key to settle it).
  *
  * <p>Every argument is validated before any I/O; a bad one throws {@link IllegalArgumentException} naming it and
- * nothing is written. A gate is immutable and thread-safe; share one per store.
+ * nothing is written. A gate is thread-safe and immutable but for its event listeners
+ * ({@link #onEvent(Consumer)}); share one per store.
  */
 public final class CreditGate {
 
@@ -36,6 +39,7 @@ public final class CreditGate {
     private final BalanceStore store;
     private final Attempts attempts;
     private final RetryPolicy retryPolicy;
+    private final List<Consumer<CreditGateEvent>> listeners = new CopyOnWriteArrayList<>();
 
     private CreditGate(Builder builder) {
         this.store = Objects.requireNonNull(builder.store, "a store is required: CreditGate.builder().store(...)");
@@ -89,7 +93,8 @@ public final class CreditGate {
         Arguments.requirePositive("amount", amount);
         Arguments.requireText("reason", reason);
         Arguments.requireText("idempotencyKey", idempotencyKey);
-        long after = attempts.run(() -> "grant of " + amount + " to '" + accountId + "'", idempotencyKey,
+        long after = call(CreditGateEvent.Operation.GRANT, null,
+                () -> "grant of " + amount + " to '" + accountId + "'", idempotencyKey,
                 () -> store.grant(accountId, amount, reason, idempotencyKey)).value();
         LOG.debug("granted {} to '{}' for '{}': balance {}", amount, accountId, reason, after);
         return after;
@@ -115,6 +120,11 @@ public final class CreditGate {
      * Charges an account: debits the cost iff the account exists and its balance covers the cost at the moment of
      * the debit, recording the debit in the ledger in the same atomic step.
      *
+     * <p>{@link Charged#replayed()} tells that this call debited nothing because the key had already been charged.
+     * It can be {@code true} on a caller's first call: when an attempt's answer was lost (a connection dropped while
+     * it committed), the gate's retry finds that attempt's charge and returns it as a replay. Either way the account
+     * was charged exactly once for the key.
+     *
      * @param request the charge; without a key the gate makes a fresh one and re-uses it across its retries
      * @return {@link Charged} (with {@code replayed} set when the key had already been charged),
      *     {@link InsufficientCredits} with the balance the store observed, or {@link AccountNotFound}
@@ -126,7 +136,7 @@ public final class CreditGate {
     public ChargeResult charge(ChargeRequest request) {
         Objects.requireNonNull(request, "request");
         String key = request.idempotencyKey().orElseGet(CreditGate::newKey);
-        Attempts.Outcome<ChargeResult> outcome = attempts.run(
+        Attempts.Outcome<ChargeResult> outcome = call(CreditGateEvent.Operation.CHARGE, request.action(),
                 () -> "charge of " + request.cost() + " to '" + request.accountId() + "' for '" + request.action() + "'",
                 key,
                 () -> store.charge(request.accountId(), request.cost(), request.action(), key));
@@ -166,7 +176,7 @@ public final class CreditGate {
 
     private Optional<AccountSnapshot> snapshot(Supplier<String> description, String accountId) {
         Arguments.requireText("accountId", accountId);
-        return attempts.run(description, null, () -> store.account(accountId)).value();
+        return read(description, () -> store.account(accountId));
     }
 
     /**
@@ -190,10 +200,15 @@ public final class CreditGate {
      * the amount is held (counted against what charges and other holds may take) until captured, released or
      * expired. Nothing is debited until {@link #capture(String, long)}.
      *
+     * <p>Re-submitting a key whose reservation is held, or was captured, replays it (in state
+     * {@link ReservationState#HELD} or {@link ReservationState#CAPTURED}). A key whose reservation was released, or
+     * expired without a capture, holds again: a new reservation with a new id.
+     *
      * @param request the reservation; without a key the gate makes a fresh one and re-uses it across its retries
-     * @return {@link Reserved} (replayed when the key already holds credits), {@link InsufficientCredits} with the
-     *     available credits the store observed, or {@link AccountNotFound}
-     * @throws IdempotencyConflictException if the key was used on this account for another amount or action
+     * @return {@link Reserved} (replayed when the key already holds credits or was captured),
+     *     {@link InsufficientCredits} with the available credits the store observed, or {@link AccountNotFound}
+     * @throws IdempotencyConflictException if the key holds or captured a reservation of another amount or action,
+     *     or was used on this account by a charge or a grant; nothing is held
      * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was held
      * @throws ChargeOutcomeUnknownException if the hold may have been placed; re-submit the same key
      * @throws UnsupportedOperationException if the store does not support holds
@@ -201,7 +216,7 @@ public final class CreditGate {
     public ReserveResult reserve(ReserveRequest request) {
         Objects.requireNonNull(request, "request");
         String key = request.idempotencyKey().orElseGet(CreditGate::newKey);
-        Attempts.Outcome<ReserveResult> outcome = attempts.run(
+        Attempts.Outcome<ReserveResult> outcome = call(CreditGateEvent.Operation.RESERVE, request.action(),
                 () -> "reservation of " + request.amount() + " on '" + request.accountId() + "' for '" + request.action()
                         + "'",
                 key,
@@ -217,19 +232,25 @@ public final class CreditGate {
      * atomically and at most once. Capturing again with the same amount returns the same {@link Charged}, replayed.
      * The charge carries the reservation's action and idempotency key, and can be refunded like any charge.
      *
+     * <p>A reservation that expired holds nothing any more, but may still be captured late: the capture is then a
+     * conditional debit, like a charge, that succeeds iff the account's available credits cover {@code amount}.
+     *
      * @param reservationId the {@link Reserved#reservationId()}
      * @param amount the credits to debit, from 1 to the amount held
      * @return the charge
      * @throws IllegalArgumentException if an argument breaks its rule, or the amount exceeds what is held
      * @throws ReservationNotFoundException if there is no such reservation
-     * @throws ReservationStateException if it was released, has expired, or was captured with another amount
+     * @throws ReservationStateException if it was released, was captured with another amount, or expired and the
+     *     account can no longer cover the amount (state {@link ReservationState#EXPIRED}); nothing was debited
+     * @throws IdempotencyConflictException if it expired and its key was then used by a charge
      * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was captured
      * @throws ChargeOutcomeUnknownException if the capture may have been applied; capturing again settles it
      */
     public Charged capture(String reservationId, long amount) {
         Arguments.requireText("reservationId", reservationId);
         Arguments.requirePositive("amount", amount);
-        Charged charged = attempts.run(() -> "capture of reservation '" + reservationId + "' (capturing it again settles it)",
+        Charged charged = call(CreditGateEvent.Operation.CAPTURE, null,
+                () -> "capture of reservation '" + reservationId + "' (capturing it again settles it)",
                 reservationId, () -> store.capture(reservationId, amount)).value();
         LOG.debug("capture of reservation '{}': {}", reservationId, charged);
         return charged;
@@ -237,7 +258,8 @@ public final class CreditGate {
 
     /**
      * Releases a reservation: its credits stop counting against the account and nothing is debited. At most once;
-     * releasing again returns the same release, replayed. An expired reservation may be released.
+     * releasing again returns the same release, replayed. An expired reservation may be released: the result then
+     * says it freed nothing ({@link Released#wasExpired()}).
      *
      * @param reservationId the {@link Reserved#reservationId()}
      * @return the release
@@ -249,8 +271,9 @@ public final class CreditGate {
      */
     public Released release(String reservationId) {
         Arguments.requireText("reservationId", reservationId);
-        Released released = attempts.run(() -> "release of reservation '"
-                + reservationId + "' (releasing it again settles it)", reservationId, () -> store.release(reservationId)).value();
+        Released released = call(CreditGateEvent.Operation.RELEASE, null,
+                () -> "release of reservation '" + reservationId + "' (releasing it again settles it)",
+                reservationId, () -> store.release(reservationId)).value();
         LOG.debug("release of reservation '{}': {}", reservationId, released);
         return released;
     }
@@ -259,6 +282,13 @@ public final class CreditGate {
      * Pays for a unit of work with held credits: reserves the request's cost, runs {@code work}, captures the cost
      * if the work returns, and releases the hold if it throws (then rethrows what it threw). Credits are never
      * debited for work that failed, and a crash in between leaves only a hold that expires by itself.
+     *
+     * <p>With the request's idempotency key (a request id, say) it is safe to call again: a key that already paid
+     * does not run the work again; a key whose work failed (its hold released) or whose process died (its hold
+     * expired) runs it again and pays once. Work that outlasts {@code ttl} is still captured if the account can pay at
+     * that moment (a late capture is a conditional debit, like a charge); if it cannot, this method throws
+     * {@link ReservationStateException} in state {@link ReservationState#EXPIRED} after the work ran, with nothing
+     * debited: the caller decides whether to keep what the work did.
      *
      * <pre>{@code
      * String url = gate.chargeFor(ChargeRequest.of(userId, 2, "audio.upload"), Duration.ofMinutes(5),
@@ -274,8 +304,11 @@ public final class CreditGate {
      * @throws E what the work threw, after the hold was released (a failed release is added as suppressed)
      * @throws InsufficientCreditsException if the account cannot cover the cost; the work did not run
      * @throws AccountNotFoundException if the account does not exist; the work did not run
-     * @throws ReservationStateException if the request's key belongs to a reservation that was already captured,
-     *     released or expired; the work did not run (a key whose hold is still held runs the work and captures it)
+     * @throws ReservationStateException if the request's key already paid for work (its reservation was captured):
+     *     the work did not run; or, after the work ran, if it outlasted {@code ttl} and the account could no longer
+     *     cover the cost (state {@link ReservationState#EXPIRED}): nothing was debited
+     * @throws IdempotencyConflictException if the request's key was used by a charge or a grant, or by another
+     *     reservation; the work did not run
      * @throws CreditStoreUnavailableException if the store stayed unavailable before the work ran (the work did not
      *     run) or while capturing (the work ran; the hold expires uncaptured unless captured again)
      * @throws ChargeOutcomeUnknownException if the store's answer was lost, as above
@@ -286,7 +319,7 @@ public final class CreditGate {
         Reserved held = reserve(request.idempotencyKey().map(reservation::idempotencyKey).orElse(reservation))
                 .reservedOrThrow();
         if (held.state() != ReservationState.HELD) {
-            // The key already paid for (or gave up on) a unit of work: running it again would be work unpaid for.
+            // The key already paid for a unit of work: running it again would be work not paid for.
             throw new ReservationStateException(held.reservationId(), held.state(),
                     "pay for work again with idempotency key '" + held.idempotencyKey() + "'");
         }
@@ -326,6 +359,9 @@ public final class CreditGate {
      * Reverses a charge in full, at most once: a second refund of the same charge credits nothing and returns the
      * first refund with {@code replayed} set.
      *
+     * <p>It trusts the transaction id: it refunds whichever account's charge that is. When the id comes from a client,
+     * use {@link #refund(String, String, String)}, which refunds only the caller's own charges.
+     *
      * @param transactionId the {@link Charged#transactionId()} of the charge
      * @param reason why: non-blank, at most 128 characters
      * @return the refund
@@ -338,9 +374,42 @@ public final class CreditGate {
         Arguments.requireText("transactionId", transactionId);
         Arguments.requireText("reason", reason);
         String key = newKey();
-        Refund refund = attempts.run(() -> "refund of '" + transactionId + "' (refunding it again settles it)", key,
+        Refund refund = call(CreditGateEvent.Operation.REFUND, null,
+                () -> "refund of '" + transactionId + "' (refunding it again settles it)", key,
                 () -> store.refund(transactionId, reason, key)).value();
         LOG.debug("refund of '{}' for '{}': {}", transactionId, reason, refund);
+        return refund;
+    }
+
+    /**
+     * Reverses a charge of one account in full, at most once, as {@link #refund(String, String)} does, but only if
+     * the charge belongs to {@code accountId}: a transaction id of another account's charge is not found, and
+     * nothing is written. Use this form wherever the transaction id comes from a client.
+     *
+     * <pre>{@code
+     * // DELETE /api/uploads/{id}: the caller may only refund their own charge.
+     * gate.refund(currentUser.id(), upload.transactionId(), "file deleted");
+     * }</pre>
+     *
+     * @param accountId the account the charge must belong to: non-blank, at most 128 characters
+     * @param transactionId the {@link Charged#transactionId()} of the charge
+     * @param reason why: non-blank, at most 128 characters
+     * @return the refund
+     * @throws IllegalArgumentException if an argument breaks its rule
+     * @throws TransactionNotFoundException if the account has no charge with that transaction id
+     * @throws CreditStoreUnavailableException if the store stayed unavailable; nothing was refunded
+     * @throws ChargeOutcomeUnknownException if the refund may have been applied; refunding again settles it
+     * @throws UnsupportedOperationException if the store cannot check the account of a charge
+     */
+    public Refund refund(String accountId, String transactionId, String reason) {
+        Arguments.requireText("accountId", accountId);
+        Arguments.requireText("transactionId", transactionId);
+        Arguments.requireText("reason", reason);
+        String key = newKey();
+        Refund refund = call(CreditGateEvent.Operation.REFUND, null,
+                () -> "refund of '" + transactionId + "' (refunding it again settles it)", key,
+                () -> store.refund(accountId, transactionId, reason, key)).value();
+        LOG.debug("refund of '{}' of '{}' for '{}': {}", transactionId, accountId, reason, refund);
         return refund;
     }
 
@@ -354,9 +423,44 @@ public final class CreditGate {
      * @throws CreditStoreUnavailableException if the store stayed unavailable
      */
     public List<LedgerEntry> history(String accountId, int limit) {
-        Arguments.requireText("accountId", accountId);
-        Arguments.requireHistoryLimit(limit);
-        return attempts.run(() -> "history of '" + accountId + "'", null, () -> store.history(accountId, limit)).value();
+        return history(HistoryQuery.newest(accountId, limit)).entries();
+    }
+
+    /**
+     * Reads one page of an account's ledger, newest first. Follow {@link HistoryPage#nextCursor()} for older pages:
+     * paging is stable while the account is in use (new entries never shift a later page).
+     *
+     * <pre>{@code
+     * HistoryQuery query = HistoryQuery.newest("user-1", 100);
+     * HistoryPage page = gate.history(query);
+     * while (page.hasNext()) {
+     *     page = gate.history(query.after(page.nextCursor().orElseThrow()));
+     * }
+     * }</pre>
+     *
+     * @param query the account, the page size and where to start
+     * @return the page; empty when the account does not exist
+     * @throws IllegalArgumentException if the query's cursor was not issued by this gate's store
+     * @throws CreditStoreUnavailableException if the store stayed unavailable
+     */
+    public HistoryPage history(HistoryQuery query) {
+        Objects.requireNonNull(query, "query");
+        return read(() -> "history of '" + query.accountId() + "'", () -> store.history(query));
+    }
+
+    /**
+     * Adds a listener that is told, after every grant, charge, reservation, capture, release and refund, how it
+     * ended ({@link CreditGateEvent}): for metrics (see the credit-gate-micrometer module), audits and tracing.
+     * Listeners run on the calling thread, in the order they were added, after the call's outcome is decided; a
+     * listener that throws is logged at WARN and never changes the outcome. Keep them fast. Thread-safe: listeners
+     * may be added at any time.
+     *
+     * @param listener the listener
+     * @return this gate
+     */
+    public CreditGate onEvent(Consumer<CreditGateEvent> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
     }
 
     /**
@@ -389,6 +493,90 @@ public final class CreditGate {
     @Override
     public String toString() {
         return "CreditGate[store=" + store.describe() + ", " + retryPolicy + "]";
+    }
+
+    /** Runs a mutating store call under the retry policy and tells the listeners how it ended. */
+    private <T> Attempts.Outcome<T> call(CreditGateEvent.Operation operation, String action,
+            Supplier<String> description, String key, Supplier<T> body) {
+        Attempts.Outcome<T> outcome;
+        try {
+            outcome = attempts.run(description, key, body);
+        } catch (Attempts.Failed failed) {
+            if (!listeners.isEmpty()) {
+                publish(new CreditGateEvent(operation, outcomeOf(failed.failure()), Optional.ofNullable(action),
+                        failed.attempts(), failed.elapsed()));
+            }
+            throw failed.failure();
+        }
+        if (!listeners.isEmpty()) {
+            T value = outcome.value();
+            String actionOf = action != null ? action : value instanceof Charged charged ? charged.action() : null;
+            publish(new CreditGateEvent(operation, outcomeOf(value), Optional.ofNullable(actionOf),
+                    outcome.attempts(), outcome.elapsed()));
+        }
+        return outcome;
+    }
+
+    /** Runs a read under the retry policy. */
+    private <T> T read(Supplier<String> description, Supplier<T> body) {
+        try {
+            return attempts.run(description, null, body).value();
+        } catch (Attempts.Failed failed) {
+            throw failed.failure();
+        }
+    }
+
+    private void publish(CreditGateEvent event) {
+        for (Consumer<CreditGateEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException failure) {
+                LOG.warn("credit-gate event listener {} failed on {}", listener, event, failure);
+            }
+        }
+    }
+
+    private static CreditGateEvent.Outcome outcomeOf(Object value) {
+        if (value instanceof Charged charged) {
+            return charged.replayed() ? CreditGateEvent.Outcome.REPLAYED : CreditGateEvent.Outcome.APPLIED;
+        }
+        if (value instanceof Reserved reserved) {
+            return reserved.replayed() ? CreditGateEvent.Outcome.REPLAYED : CreditGateEvent.Outcome.APPLIED;
+        }
+        if (value instanceof Released released) {
+            return released.replayed() ? CreditGateEvent.Outcome.REPLAYED : CreditGateEvent.Outcome.APPLIED;
+        }
+        if (value instanceof Refund refund) {
+            return refund.replayed() ? CreditGateEvent.Outcome.REPLAYED : CreditGateEvent.Outcome.APPLIED;
+        }
+        if (value instanceof InsufficientCredits) {
+            return CreditGateEvent.Outcome.INSUFFICIENT;
+        }
+        if (value instanceof AccountNotFound) {
+            return CreditGateEvent.Outcome.NOT_FOUND;
+        }
+        return CreditGateEvent.Outcome.APPLIED;
+    }
+
+    private static CreditGateEvent.Outcome outcomeOf(RuntimeException failure) {
+        if (failure instanceof IdempotencyConflictException) {
+            return CreditGateEvent.Outcome.IDEMPOTENCY_CONFLICT;
+        }
+        if (failure instanceof CreditStoreUnavailableException) {
+            return CreditGateEvent.Outcome.UNAVAILABLE;
+        }
+        if (failure instanceof ChargeOutcomeUnknownException) {
+            return CreditGateEvent.Outcome.OUTCOME_UNKNOWN;
+        }
+        if (failure instanceof CreditStoreMisconfiguredException) {
+            return CreditGateEvent.Outcome.MISCONFIGURED;
+        }
+        if (failure instanceof ReservationStateException || failure instanceof ReservationNotFoundException
+                || failure instanceof TransactionNotFoundException || failure instanceof IllegalArgumentException
+                || failure instanceof ArithmeticException) {
+            return CreditGateEvent.Outcome.REJECTED;
+        }
+        return CreditGateEvent.Outcome.FAILED;
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * <p>{@link #toString()} is safe for logs: it holds no account id, no credentials and no connection URL, as long as
  * the store keeps its failure messages free of them (the stores in this project do: they name the operation and the
- * SQLSTATE).
+ * SQLSTATE), and every control character (a line break that could forge a log line, an escape sequence for the
+ * terminal) is escaped as a backslash, u and four hex digits.
  *
  * @param idempotencyKey the key of the charge that was decided
  * @param store a description of the store that decided (kind, schema, table; never credentials)
@@ -79,11 +80,27 @@ public record DebugContext(
 
     @Override
     public String toString() {
-        return "DebugContext[idempotencyKey=" + idempotencyKey
+        return withoutControlCharacters("DebugContext[idempotencyKey=" + idempotencyKey
                 + ", store=" + store
                 + ", observedAt=" + observedAt.map(Instant::toString).orElse("none")
                 + ", attempts=" + attempts
                 + ", elapsed=" + elapsed.toMillis() + "ms"
-                + ", retriedFailures=" + retriedFailures + "]";
+                + ", retriedFailures=" + retriedFailures + "]");
+    }
+
+    private static String withoutControlCharacters(String text) {
+        StringBuilder safe = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (safe == null) {
+                    safe = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                safe.append(String.format("\\u%04X", (int) c));
+            } else if (safe != null) {
+                safe.append(c);
+            }
+        }
+        return safe == null ? text : safe.toString();
     }
 }

@@ -28,6 +28,8 @@ public final class InMemoryBalanceStore implements BalanceStore {
     private final ConcurrentHashMap<String, Hold> reservations = new ConcurrentHashMap<>();
     private final Clock clock;
 
+    private static final String CURSOR_PREFIX = "mem:";
+
     /** Creates an empty store on the system clock (UTC). */
     public InMemoryBalanceStore() {
         this(Clock.systemUTC());
@@ -59,6 +61,12 @@ public final class InMemoryBalanceStore implements BalanceStore {
                 return charged(earlier).asReplay();
             }
             Instant now = clock.instant();
+            Hold holding = account.holdsByKey.get(idempotencyKey);
+            if (holding != null && holding.stateAt(now) == ReservationState.HELD) {
+                throw new IdempotencyConflictException(accountId, idempotencyKey,
+                        "reservation '" + holding.reserved.reservationId() + "', which still holds credits",
+                        "a charge of " + cost + " for '" + action + "'");
+            }
             long available = account.available(now);
             if (available < cost) {
                 return new InsufficientCredits(accountId, action, cost, available,
@@ -97,6 +105,20 @@ public final class InMemoryBalanceStore implements BalanceStore {
         if (charge == null) {
             throw new TransactionNotFoundException(chargeTransactionId);
         }
+        return refund(charge, reason, idempotencyKey);
+    }
+
+    @Override
+    public Refund refund(String accountId, String chargeTransactionId, String reason, String idempotencyKey) {
+        LedgerEntry charge = charges.get(chargeTransactionId);
+        if (charge == null || !charge.accountId().equals(accountId)) {
+            throw new TransactionNotFoundException(chargeTransactionId);
+        }
+        return refund(charge, reason, idempotencyKey);
+    }
+
+    private Refund refund(LedgerEntry charge, String reason, String idempotencyKey) {
+        String chargeTransactionId = charge.transactionId();
         Account account = accounts.get(charge.accountId());
         synchronized (account) {
             LedgerEntry earlier = account.refunds.get(chargeTransactionId);
@@ -119,19 +141,43 @@ public final class InMemoryBalanceStore implements BalanceStore {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A cursor is the position of a page's last entry in the account's ledger, which only ever grows at its end.
+     */
     @Override
-    public List<LedgerEntry> history(String accountId, int limit) {
-        Account account = accounts.get(accountId);
+    public HistoryPage history(HistoryQuery query) {
+        int before = query.cursor().map(InMemoryBalanceStore::position).orElse(Integer.MAX_VALUE);
+        Account account = accounts.get(query.accountId());
         if (account == null) {
-            return List.of();
+            return HistoryPage.empty();
         }
         synchronized (account) {
-            List<LedgerEntry> newestFirst = new ArrayList<>(Math.min(limit, account.ledger.size()));
-            for (int i = account.ledger.size() - 1; i >= 0 && newestFirst.size() < limit; i--) {
+            int from = Math.min(before, account.ledger.size()) - 1;
+            int to = Math.max(from - query.limit(), -1);
+            List<LedgerEntry> newestFirst = new ArrayList<>(from - to);
+            for (int i = from; i > to; i--) {
                 newestFirst.add(account.ledger.get(i));
             }
-            return List.copyOf(newestFirst);
+            return new HistoryPage(newestFirst,
+                    to >= 0 ? Optional.of(CURSOR_PREFIX + (to + 1)) : Optional.empty());
         }
+    }
+
+    private static int position(String cursor) {
+        if (cursor.startsWith(CURSOR_PREFIX)) {
+            try {
+                int position = Integer.parseInt(cursor.substring(CURSOR_PREFIX.length()));
+                if (position > 0) {
+                    return position;
+                }
+            } catch (NumberFormatException notOurs) {
+                // falls through to the rejection
+            }
+        }
+        throw new IllegalArgumentException("cursor " + Arguments.escaped(cursor)
+                + " was not issued by this in-memory store");
     }
 
     @Override
@@ -157,18 +203,27 @@ public final class InMemoryBalanceStore implements BalanceStore {
         synchronized (account) {
             Instant now = clock.instant();
             Hold earlier = account.holdsByKey.get(idempotencyKey);
-            if (earlier != null) {
+            ReservationState earlierState = earlier == null ? ReservationState.RELEASED : earlier.stateAt(now);
+            if (earlierState == ReservationState.HELD || earlierState == ReservationState.CAPTURED) {
                 if (earlier.amount != amount || !earlier.action.equals(action)) {
                     throw new IdempotencyConflictException(accountId, idempotencyKey,
                             "a reservation of " + earlier.amount + " for '" + earlier.action + "'",
                             "a reservation of " + amount + " for '" + action + "'");
                 }
-                return earlier.reserved.asReplay(earlier.stateAt(now));
+                return earlier.reserved.asReplay(earlierState);
+            }
+            LedgerEntry taken = account.byKey.get(idempotencyKey);
+            if (taken != null) {
+                throw conflict(taken, "a reservation of " + amount + " for '" + action + "'");
             }
             long available = account.available(now);
             if (available < amount) {
                 return new InsufficientCredits(accountId, action, amount, available,
                         DebugContext.observed(idempotencyKey, describe(), Optional.of(now)));
+            }
+            if (earlierState == ReservationState.EXPIRED) {
+                // The key holds again: the expired reservation must never be captured after the new one.
+                earlier.settle(ReservationState.RELEASED, now);
             }
             Hold hold = new Hold(new Reserved(UUID.randomUUID().toString(), accountId, action, amount, now.plus(ttl),
                     available - amount, idempotencyKey, ReservationState.HELD, false));
@@ -191,10 +246,22 @@ public final class InMemoryBalanceStore implements BalanceStore {
                 }
                 return charged(hold.capture).asReplay();
             }
-            requireHeld(hold, clock.instant(), "capture " + amount);
+            if (hold.state == ReservationState.RELEASED) {
+                throw new ReservationStateException(reservationId, hold.state, "capture " + amount);
+            }
             if (amount > hold.amount) {
                 throw new IllegalArgumentException("amount must be at most the " + hold.amount
                         + " credits held by reservation '" + reservationId + "', got " + amount);
+            }
+            Instant now = clock.instant();
+            if (hold.stateAt(now) == ReservationState.EXPIRED) {
+                // A late capture holds nothing any more: it is a conditional debit, like a charge.
+                long available = account.available(now);
+                if (available < amount) {
+                    throw new ReservationStateException(reservationId, ReservationState.EXPIRED,
+                            "capture " + amount + ": it holds nothing any more and only " + available
+                                    + " credits are available");
+                }
             }
             LedgerEntry earlier = account.byKey.get(hold.key);
             if (earlier != null) {
@@ -204,7 +271,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
                     Optional.empty());
             charges.put(entry.transactionId(), entry);
             hold.capture = entry;
-            hold.state = ReservationState.CAPTURED;
+            hold.settle(ReservationState.CAPTURED, now);
             account.activeHolds.remove(hold);
             return charged(entry);
         }
@@ -215,18 +282,41 @@ public final class InMemoryBalanceStore implements BalanceStore {
         Hold hold = reservation(reservationId);
         Account account = accounts.get(hold.reserved.accountId());
         synchronized (account) {
-            Released released = new Released(reservationId, hold.reserved.accountId(), hold.amount, false);
             switch (hold.state) {
                 case RELEASED:
-                    return released.asReplay();
+                    return new Released(reservationId, hold.reserved.accountId(), hold.amount, hold.freed, true);
                 case CAPTURED:
                     throw new ReservationStateException(reservationId, hold.state, "release");
                 default:
-                    hold.state = ReservationState.RELEASED;
+                    Instant now = clock.instant();
+                    hold.freed = hold.stateAt(now) == ReservationState.EXPIRED ? 0 : hold.amount;
+                    hold.settle(ReservationState.RELEASED, now);
                     account.activeHolds.remove(hold);
-                    return released;
+                    return new Released(reservationId, hold.reserved.accountId(), hold.amount, hold.freed, false);
             }
         }
+    }
+
+    @Override
+    public long purgeSettledHolds(Duration retention) {
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("retention must not be negative, got " + retention);
+        }
+        long deleted = 0;
+        for (Hold hold : reservations.values()) {
+            Account account = accounts.get(hold.reserved.accountId());
+            synchronized (account) {
+                Instant cutoff = clock.instant().minus(retention);
+                Instant ended = hold.state == ReservationState.HELD ? hold.reserved.expiresAt() : hold.settledAt;
+                if (ended.isAfter(cutoff) || reservations.remove(hold.reserved.reservationId()) == null) {
+                    continue;
+                }
+                account.holdsByKey.remove(hold.key, hold);
+                account.activeHolds.remove(hold);
+                deleted++;
+            }
+        }
+        return deleted;
     }
 
     @Override
@@ -255,16 +345,6 @@ public final class InMemoryBalanceStore implements BalanceStore {
             throw new ReservationNotFoundException(reservationId);
         }
         return hold;
-    }
-
-    private static void requireHeld(Hold hold, Instant now, String attempted) {
-        if (hold.state != ReservationState.HELD) {
-            throw new ReservationStateException(hold.reserved.reservationId(), hold.state, attempted);
-        }
-        if (!hold.reserved.expiresAt().isAfter(now)) {
-            throw new ReservationStateException(hold.reserved.reservationId(), ReservationState.EXPIRED,
-                    attempted);
-        }
     }
 
     private static IdempotencyConflictException conflict(LedgerEntry earlier, String attempted) {
@@ -320,12 +400,19 @@ public final class InMemoryBalanceStore implements BalanceStore {
         private final String key;
         private ReservationState state = ReservationState.HELD;
         private LedgerEntry capture;
+        private Instant settledAt;
+        private long freed;
 
         private Hold(Reserved reserved) {
             this.reserved = reserved;
             this.amount = reserved.amount();
             this.action = reserved.action();
             this.key = reserved.idempotencyKey();
+        }
+
+        private void settle(ReservationState settled, Instant now) {
+            state = settled;
+            settledAt = now;
         }
 
         private ReservationState stateAt(Instant now) {

@@ -48,6 +48,10 @@ public record InsufficientCredits(
         return required - available;
     }
 
+    private static String credits(long count) {
+        return count == 1 ? "1 credit" : count + " credits";
+    }
+
     /**
      * Returns a copy carrying another debug context.
      *
@@ -87,7 +91,8 @@ public record InsufficientCredits(
                 ProblemDetail.TYPE_INSUFFICIENT_CREDITS,
                 "Insufficient credits",
                 402,
-                "This action requires " + required + " credits; " + available + " are available.",
+                "This action requires " + credits(required) + "; " + (available == 1 ? "1 is" : available + " are")
+                        + " available.",
                 properties);
     }
 }

@@ -7,27 +7,41 @@ import java.util.Objects;
  *
  * @param reservationId the reservation
  * @param accountId its account
- * @param amount the credits that had been held
+ * @param amount the credits the reservation was placed for
+ * @param freed the credits this release stopped holding: {@code amount}, or 0 when the reservation had already
+ *     expired and held nothing any more (the original release's, when replayed)
  * @param replayed {@code true} when an earlier call had already released it
  */
-public record Released(String reservationId, String accountId, long amount, boolean replayed) {
+public record Released(String reservationId, String accountId, long amount, long freed, boolean replayed) {
 
     /**
      * Validates the fields.
      *
      * @param reservationId the reservation
      * @param accountId its account
-     * @param amount the credits that had been held
+     * @param amount the credits the reservation was placed for
+     * @param freed the credits this release stopped holding: {@code amount}, or 0 when the reservation had already
+     *     expired
      * @param replayed {@code true} when an earlier call had already released it
      * @throws NullPointerException if a text field is null
-     * @throws IllegalArgumentException if amount is below 1
+     * @throws IllegalArgumentException if amount is below 1, or freed is neither 0 nor amount
      */
     public Released {
         Objects.requireNonNull(reservationId, "reservationId");
         Objects.requireNonNull(accountId, "accountId");
-        if (amount < 1) {
-            throw new IllegalArgumentException("amount must be >= 1, got " + amount);
+        if (amount < 1 || (freed != 0 && freed != amount)) {
+            throw new IllegalArgumentException("amount must be >= 1 and freed 0 or amount, got amount=" + amount
+                    + " freed=" + freed);
         }
+    }
+
+    /**
+     * Tells whether the reservation had expired before it was released, so that the release freed nothing.
+     *
+     * @return {@code true} exactly when {@link #freed()} is 0
+     */
+    public boolean wasExpired() {
+        return freed == 0;
     }
 
     /**
@@ -36,6 +50,6 @@ public record Released(String reservationId, String accountId, long amount, bool
      * @return a copy with {@code replayed == true}
      */
     public Released asReplay() {
-        return new Released(reservationId, accountId, amount, true);
+        return new Released(reservationId, accountId, amount, freed, true);
     }
 }

@@ -30,6 +30,18 @@ class DebugContextTest {
     }
 
     @Test
+    void toStringEscapesEveryControlCharacterSoALogLineCannotBeForged() {
+        // A store's failure message is not validated input: it may carry whatever the database said.
+        DebugContext debug = new DebugContext("req-1", "in-memory", Optional.empty(), 2, Duration.ZERO,
+                List.of("timeout\n2026-01-01 INFO granted 1000000 to attacker", "bell\u0007 and escape\u001B[2J"));
+
+        assertThat(debug.toString())
+                .doesNotContain("\n", "\u0007", "\u001B")
+                .contains("timeout\\u000A2026-01-01 INFO granted 1000000 to attacker",
+                        "bell\\u0007 and escape\\u001B[2J");
+    }
+
+    @Test
     void debugOfAGateDecisionNeverNamesTheAccount() {
         InMemoryBalanceStore store = new InMemoryBalanceStore(Clock.fixed(OBSERVED, ZoneOffset.UTC));
         CreditGate gate = CreditGate.builder().store(store).build();

@@ -48,8 +48,12 @@ class InputValidationTest {
         GRANT_IDEMPOTENCY_KEY("idempotencyKey", (gate, charge, value) -> gate.grant(ACCOUNT, 1, "reason", value)),
         REFUND_TRANSACTION_ID("transactionId", (gate, charge, value) -> gate.refund(value, "reason")),
         REFUND_REASON("reason", (gate, charge, value) -> gate.refund(charge, value)),
+        CHECKED_REFUND_ACCOUNT_ID("accountId", (gate, charge, value) -> gate.refund(value, charge, "reason")),
+        CHECKED_REFUND_TRANSACTION_ID("transactionId", (gate, charge, value) -> gate.refund(ACCOUNT, value, "reason")),
+        CHECKED_REFUND_REASON("reason", (gate, charge, value) -> gate.refund(ACCOUNT, charge, value)),
         BALANCE_ACCOUNT_ID("accountId", (gate, charge, value) -> gate.balance(value)),
-        HISTORY_ACCOUNT_ID("accountId", (gate, charge, value) -> gate.history(value, 10));
+        HISTORY_ACCOUNT_ID("accountId", (gate, charge, value) -> gate.history(value, 10)),
+        HISTORY_CURSOR("cursor", (gate, charge, value) -> gate.history(HistoryQuery.newest(ACCOUNT, 10).after(value)));
 
         final String argumentName;
         private final Call call;
@@ -80,7 +84,16 @@ class InputValidationTest {
         LONE_HIGH_SURROGATE("ab\uD83Dcd"),
         LONE_LOW_SURROGATE("\uDE00abc"),
         HIGH_SURROGATE_AT_END("abc\uD83D"),
-        SURROGATES_IN_WRONG_ORDER("\uDE00\uD83D");
+        SURROGATES_IN_WRONG_ORDER("\uDE00\uD83D"),
+        // Text that looks empty on every screen and in every log, though String.isBlank() says it is not.
+        NO_BREAK_SPACE_ONLY("\u00A0"),
+        ZERO_WIDTH_SPACE_ONLY("\u200B"),
+        BYTE_ORDER_MARK_ONLY("\uFEFF"),
+        INVISIBLE_MIX("\u00A0\u200B\uFEFF\u2060\u3000"),
+        // Control characters rewrite what a log line or a terminal shows.
+        LINE_BREAK("acct\nERROR forged log line"),
+        ESCAPE_SEQUENCE("acct\u001B[2J"),
+        DELETE_CHARACTER("acct\u007F");
 
         final String value;
 
@@ -109,11 +122,17 @@ class InputValidationTest {
         softly.assertThatThrownBy(() -> gate.charge(null, 1, "act"))
                 .hasMessage("accountId must not be null");
         softly.assertThatThrownBy(() -> gate.charge(ACCOUNT, 1, "  "))
-                .hasMessage("action must not be blank, got '  '");
+                .hasMessage("action must not be blank: it needs a visible character, got '  '");
+        softly.assertThatThrownBy(() -> gate.charge("\u00A0\u200B\uFEFF", 1, "act"))
+                .hasMessage("accountId must not be blank: it needs a visible character, got '\\u00A0\\u200B\\uFEFF'");
+        softly.assertThatThrownBy(() -> gate.charge("acct\nforged", 1, "act"))
+                .hasMessage("accountId must not contain control characters, found U+000A at index 4 of "
+                        + "'acct\\u000Aforged'");
         softly.assertThatThrownBy(() -> gate.grant(ACCOUNT, 1, "r".repeat(129)))
                 .hasMessage("reason must be at most 128 characters, got 129");
         softly.assertThatThrownBy(() -> gate.grant(ACCOUNT, 1, "reason", "key\0"))
-                .hasMessage("idempotencyKey must not contain the NUL character");
+                .hasMessage("idempotencyKey must not contain control characters, found U+0000 at index 3 of "
+                        + "'key\\u0000'");
         softly.assertThatThrownBy(() -> gate.balance("ab\uD83Dcd"))
                 .hasMessage("accountId must be valid Unicode, found a lone surrogate at index 2");
         softly.assertThatThrownBy(() -> gate.refund("\uDE00", "reason"))
@@ -133,6 +152,16 @@ class InputValidationTest {
         assertThatThrownBy(() -> scriptedGate.history(ACCOUNT, 0)).isInstanceOf(IllegalArgumentException.class);
 
         assertThat(scripted.calls()).isEmpty();
+    }
+
+    @Test
+    void visibleTextWithInvisibleCharactersInsideIsAcceptedAndStoredExactly() {
+        String account = "\u00A0user\u200B1\uFEFF";
+
+        gate.grant(account, 5, "name\u00A0with\u2060joiners");
+
+        assertThat(gate.balance(account)).isEqualTo(OptionalLong.of(5));
+        assertThat(gate.history(account, 1)).extracting(LedgerEntry::accountId).containsExactly(account);
     }
 
     @Test

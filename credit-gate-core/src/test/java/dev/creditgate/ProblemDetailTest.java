@@ -62,6 +62,16 @@ class ProblemDetailTest {
     }
 
     @Test
+    void insufficientCreditsDetailCountsCreditsInGoodEnglish() {
+        DebugContext debug = insufficient.debug();
+
+        assertThat(new InsufficientCredits("u", "a", 2, 1, debug).problemDetail().detail())
+                .isEqualTo("This action requires 2 credits; 1 is available.");
+        assertThat(new InsufficientCredits("u", "a", 1, 0, debug).problemDetail().detail())
+                .isEqualTo("This action requires 1 credit; 0 are available.");
+    }
+
+    @Test
     void insufficientCreditsProblemDetailWithInternalsNamesAccountActionAndDebug() {
         ProblemDetail problem = insufficient.problemDetail(true);
 

@@ -1,9 +1,11 @@
 package dev.creditgate;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 
@@ -93,13 +95,39 @@ final class ScriptedStore implements BalanceStore {
     }
 
     @Override
+    public Refund refund(String accountId, String chargeTransactionId, String reason, String idempotencyKey) {
+        return call("refund", idempotencyKey,
+                () -> delegate.refund(accountId, chargeTransactionId, reason, idempotencyKey));
+    }
+
+    @Override
+    public ReserveResult reserve(String accountId, long amount, String action, Duration ttl, String idempotencyKey) {
+        return call("reserve", idempotencyKey, () -> delegate.reserve(accountId, amount, action, ttl, idempotencyKey));
+    }
+
+    @Override
+    public Charged capture(String reservationId, long amount) {
+        return call("capture", reservationId, () -> delegate.capture(reservationId, amount));
+    }
+
+    @Override
+    public Released release(String reservationId) {
+        return call("release", reservationId, () -> delegate.release(reservationId));
+    }
+
+    @Override
+    public Optional<AccountSnapshot> account(String accountId) {
+        return call("account", null, () -> delegate.account(accountId));
+    }
+
+    @Override
     public OptionalLong balance(String accountId) {
         return call("balance", null, () -> delegate.balance(accountId));
     }
 
     @Override
-    public List<LedgerEntry> history(String accountId, int limit) {
-        return call("history", null, () -> delegate.history(accountId, limit));
+    public HistoryPage history(HistoryQuery query) {
+        return call("history", null, () -> delegate.history(query));
     }
 
     @Override

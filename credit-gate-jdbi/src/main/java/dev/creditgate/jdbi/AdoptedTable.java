@@ -2,6 +2,7 @@ package dev.creditgate.jdbi;
 
 import dev.creditgate.CreditStoreMisconfiguredException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
@@ -58,6 +59,47 @@ final class AdoptedTable {
         if (!unique) {
             throw misconfigured("column '" + table + "." + tables.idColumn() + "' has no primary key or unique "
                     + "constraint, so an account could have several balance rows; add one first");
+        }
+    }
+
+    /**
+     * Tells why an account id cannot be stored in the adopted table's id column (too long for a varchar, too large for
+     * an integer), after an insert failed: that is the caller's bad input, not a broken store.
+     */
+    static Optional<String> idProblem(Handle handle, Tables tables, String accountId) {
+        String column = tables.accountsTable() + "." + tables.idColumn();
+        return handle.createQuery("""
+                        SELECT data_type, character_maximum_length FROM information_schema.columns
+                        WHERE table_schema = COALESCE(CAST(:schema AS text), current_schema())
+                          AND table_name = :table AND column_name = :id
+                        """)
+                .bind("schema", tables.schema().orElse(null))
+                .bind("table", tables.accountsTable())
+                .bind("id", tables.idColumn())
+                .map((rs, ctx) -> {
+                    int maxLength = rs.getInt("character_maximum_length");
+                    boolean unbounded = rs.wasNull();
+                    int length = accountId.codePointCount(0, accountId.length());
+                    if (!unbounded && length > maxLength) {
+                        return Optional.of("accountId must fit column " + column + ", which holds at most " + maxLength
+                                + " characters, got " + length);
+                    }
+                    if ("integer".equals(rs.getString("data_type")) && !fitsInteger(accountId)) {
+                        return Optional.of("accountId must fit column " + column + " of type integer, got "
+                                + accountId);
+                    }
+                    return Optional.<String>empty();
+                })
+                .findOne()
+                .flatMap(problem -> problem);
+    }
+
+    private static boolean fitsInteger(String accountId) {
+        try {
+            Integer.parseInt(accountId);
+            return true;
+        } catch (NumberFormatException tooLarge) {
+            return false;
         }
     }
 

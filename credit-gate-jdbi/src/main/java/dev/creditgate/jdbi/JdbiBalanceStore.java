@@ -8,6 +8,8 @@ import dev.creditgate.Charged;
 import dev.creditgate.CreditGateException;
 import dev.creditgate.CreditStoreMisconfiguredException;
 import dev.creditgate.DebugContext;
+import dev.creditgate.HistoryPage;
+import dev.creditgate.HistoryQuery;
 import dev.creditgate.IdempotencyConflictException;
 import dev.creditgate.InsufficientCredits;
 import dev.creditgate.LedgerEntry;
@@ -76,6 +78,9 @@ public final class JdbiBalanceStore implements BalanceStore {
     /** Serializes concurrent {@link #migrate()} calls from many instances. */
     private static final long MIGRATION_LOCK = 0x63726564_69746761L;
 
+    /** Holds deleted per transaction by {@link #purgeSettledHolds(Duration)}. */
+    private static final int PURGE_BATCH = 1_000;
+
     private final Jdbi jdbi;
     private final Tables tables;
     private final PostgresSql sql;
@@ -83,8 +88,9 @@ public final class JdbiBalanceStore implements BalanceStore {
     private final HoldOperations holds;
     private final HoldOperations.LedgerReader ledger = new HoldOperations.LedgerReader() {
         @Override
-        public LedgerEntry entry(Handle handle, long id) {
-            return handle.createQuery(sql.entryById()).bind("id", id).map(JdbiBalanceStore::ledgerEntry).one();
+        public LedgerEntry entry(Handle handle, String accountId, long id) {
+            return handle.createQuery(sql.entryById()).bind("account", accountId).bind("id", id)
+                    .map(JdbiBalanceStore::ledgerEntry).one();
         }
 
         @Override
@@ -146,7 +152,7 @@ public final class JdbiBalanceStore implements BalanceStore {
                     AdoptedTable.verify(tx, tables);
                 }
                 for (String script : sql.migration(tables.ownsAccountsTable())) {
-                    tx.createScript(script).execute();
+                    executeScript(tx, script);
                 }
                 if (!tables.ownsAccountsTable()) {
                     tx.execute(sql.openingBalances());
@@ -154,6 +160,18 @@ public final class JdbiBalanceStore implements BalanceStore {
             });
             return null;
         });
+    }
+
+    /**
+     * Runs a migration script as it is, all its statements in one round trip. The driver, not Jdbi's script splitter,
+     * separates them: it knows PostgreSQL's dollar quoting, which a {@code DO} block needs.
+     */
+    private static void executeScript(Handle tx, String script) {
+        try (java.sql.Statement statement = tx.getConnection().createStatement()) {
+            statement.execute(script);
+        } catch (SQLException failure) {
+            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(failure, null);
+        }
     }
 
     @Override
@@ -191,8 +209,8 @@ public final class JdbiBalanceStore implements BalanceStore {
                 .bind("action", action)
                 .bind("key", key)
                 .map((rs, ctx) -> new Charged(
-                        Long.toString(rs.getLong("id")), accountId, action, cost, rs.getLong("balance_after"), key,
-                        false))
+                        ScopedId.of(rs.getLong("id"), accountId), accountId, action, cost, rs.getLong("balance_after"),
+                        key, false))
                 .findOne();
     }
 
@@ -204,8 +222,12 @@ public final class JdbiBalanceStore implements BalanceStore {
             }
             return notFound(accountId, action, key);
         }
-        long balance = seen.locked().getAsLong();
-        long available = balance - holds.held(tx, accountId);
+        HoldOperations.Held held = holds.held(tx, accountId, key);
+        if (held.keyHeld()) {
+            throw new IdempotencyConflictException(accountId, key, "a reservation that still holds credits",
+                    "a charge of " + cost + " for '" + action + "'");
+        }
+        long available = seen.locked().getAsLong() - held.amount();
         if (available < cost) {
             Optional<LedgerEntry> earlier = entryByKey(tx, accountId, key);
             if (earlier.isPresent()) {
@@ -251,6 +273,12 @@ public final class JdbiBalanceStore implements BalanceStore {
                         .map((rs, ctx) -> rs.getLong("balance_after"))
                         .one();
             } catch (RuntimeException failure) {
+                if (!tables.ownsAccountsTable() && (SqlFailures.isTooLong(failure) || SqlFailures.isOutOfRange(failure))) {
+                    Optional<String> badId = AdoptedTable.idProblem(handle, tables, accountId);
+                    if (badId.isPresent()) {
+                        throw new IllegalArgumentException(badId.get(), failure);
+                    }
+                }
                 if (!SqlFailures.isUniqueViolation(failure) && !SqlFailures.isOutOfRange(failure)) {
                     throw failure;
                 }
@@ -270,12 +298,30 @@ public final class JdbiBalanceStore implements BalanceStore {
 
     @Override
     public Refund refund(String chargeTransactionId, String reason, String idempotencyKey) {
-        long chargeId = parseId(chargeTransactionId)
-                .orElseThrow(() -> new TransactionNotFoundException(chargeTransactionId));
+        return refund(transaction(chargeTransactionId), reason, idempotencyKey);
+    }
+
+    @Override
+    public Refund refund(String accountId, String chargeTransactionId, String reason, String idempotencyKey) {
+        ScopedId charge = transaction(chargeTransactionId);
+        if (!charge.accountId().equals(accountId)) {
+            throw new TransactionNotFoundException(chargeTransactionId);
+        }
+        return refund(charge, reason, idempotencyKey);
+    }
+
+    private ScopedId transaction(String transactionId) {
+        return ScopedId.parse(transactionId)
+                .filter(id -> tables.idType().isCanonical(id.accountId()))
+                .orElseThrow(() -> new TransactionNotFoundException(transactionId));
+    }
+
+    private Refund refund(ScopedId charge, String reason, String idempotencyKey) {
         return run("refund", handle -> {
             try {
                 Optional<LedgerEntry> credited = handle.createQuery(sql.refund())
-                        .bind("charge", chargeId)
+                        .bind("chargeAccount", charge.accountId())
+                        .bind("charge", charge.number())
                         .bind("reason", reason)
                         .bind("key", idempotencyKey)
                         .map(JdbiBalanceStore::ledgerEntry)
@@ -283,18 +329,22 @@ public final class JdbiBalanceStore implements BalanceStore {
                 if (credited.isPresent()) {
                     return refund(credited.get(), false);
                 }
-                boolean isCharge = handle.createQuery(sql.chargeExists()).bind("charge", chargeId)
+                boolean isCharge = handle.createQuery(sql.chargeExists())
+                        .bind("chargeAccount", charge.accountId())
+                        .bind("charge", charge.number())
                         .mapTo(Boolean.class).one();
                 if (!isCharge) {
-                    throw new TransactionNotFoundException(chargeTransactionId);
+                    throw new TransactionNotFoundException(charge.text());
                 }
-                throw new CreditStoreMisconfiguredException("refund: the account of charge " + chargeTransactionId
+                throw new CreditStoreMisconfiguredException("refund: the account of charge " + charge.text()
                         + " exists but this database role cannot update it (row-level security?)", null);
             } catch (RuntimeException failure) {
                 if (!SqlFailures.isUniqueViolation(failure) && !SqlFailures.isOutOfRange(failure)) {
                     throw failure;
                 }
-                Optional<LedgerEntry> first = handle.createQuery(sql.refundOf()).bind("charge", chargeId)
+                Optional<LedgerEntry> first = handle.createQuery(sql.refundOf())
+                        .bind("chargeAccount", charge.accountId())
+                        .bind("charge", charge.number())
                         .map(JdbiBalanceStore::ledgerEntry).findOne();
                 if (first.isEmpty()) {
                     throw failure;
@@ -341,7 +391,7 @@ public final class JdbiBalanceStore implements BalanceStore {
         return run("reserve", handle -> {
             try {
                 return inReadCommitted(handle,
-                        tx -> holds.reserve(tx, accountId, amount, action, ttl, idempotencyKey));
+                        tx -> holds.reserve(tx, accountId, amount, action, ttl, idempotencyKey, ledger));
             } catch (RuntimeException failure) {
                 if (!SqlFailures.isUniqueViolation(failure)) {
                     throw failure;
@@ -355,23 +405,81 @@ public final class JdbiBalanceStore implements BalanceStore {
 
     @Override
     public Charged capture(String reservationId, long amount) {
+        ScopedId reservation = reservation(reservationId);
         return run("capture", handle -> inReadCommitted(handle,
-                tx -> holds.capture(tx, reservationId, amount, ledger)));
+                tx -> holds.capture(tx, reservation, amount, ledger)));
     }
 
     @Override
     public Released release(String reservationId) {
+        ScopedId reservation = reservation(reservationId);
         return run("release", handle -> inReadCommitted(handle,
-                tx -> holds.release(tx, reservationId)));
+                tx -> holds.release(tx, reservation)));
     }
 
+    private ScopedId reservation(String reservationId) {
+        return ScopedId.parse(reservationId)
+                .filter(id -> tables.idType().isCanonical(id.accountId()))
+                .orElseThrow(() -> new ReservationNotFoundException(reservationId));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Deletes in batches of {@value #PURGE_BATCH} rows, one short transaction each, skipping rows that a capture or
+     * release holds locked at that moment. It reads the holds table in full, so run it off-peak on a large one.
+     */
     @Override
-    public List<LedgerEntry> history(String accountId, int limit) {
-        return run("history", handle -> handle.createQuery(sql.history())
+    public long purgeSettledHolds(Duration retention) {
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("retention must not be negative, got " + retention);
+        }
+        return run("purge holds", handle -> {
+            long deleted = 0;
+            long batch;
+            do {
+                batch = holds.purge(handle, retention, PURGE_BATCH);
+                deleted += batch;
+            } while (batch == PURGE_BATCH);
+            return deleted;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A cursor is the ledger row number of a page's last entry. An account's entries are numbered in the order
+     * they commit (each is written under the account's row lock), so a later page is never changed by new entries.
+     */
+    @Override
+    public HistoryPage history(HistoryQuery query) {
+        long before = query.cursor().map(JdbiBalanceStore::cursorPosition).orElse(Long.MAX_VALUE);
+        String accountId = query.accountId();
+        int limit = query.limit();
+        List<LedgerEntry> entries = run("history", handle -> handle.createQuery(sql.history())
                 .bind("account", accountId)
-                .bind("limit", limit)
+                .bind("before", before)
+                .bind("limit", limit + 1)
                 .map(JdbiBalanceStore::ledgerEntry)
                 .list());
+        if (entries.size() <= limit) {
+            return new HistoryPage(entries, Optional.empty());
+        }
+        List<LedgerEntry> page = entries.subList(0, limit);
+        long last = ScopedId.parse(page.get(limit - 1).transactionId()).orElseThrow().number();
+        return new HistoryPage(page, Optional.of(Long.toString(last)));
+    }
+
+    private static long cursorPosition(String cursor) {
+        try {
+            long position = Long.parseLong(cursor);
+            if (position > 0 && Long.toString(position).equals(cursor)) {
+                return position;
+            }
+        } catch (NumberFormatException notOurs) {
+            // falls through to the rejection
+        }
+        throw new IllegalArgumentException("cursor '" + cursor + "' was not issued by this PostgreSQL store");
     }
 
     @Override
@@ -428,7 +536,7 @@ public final class JdbiBalanceStore implements BalanceStore {
         return new AccountNotFound(accountId, action, DebugContext.observed(key, description, Optional.empty()));
     }
 
-    private static IdempotencyConflictException conflict(LedgerEntry earlier, String attempted) {
+    static IdempotencyConflictException conflict(LedgerEntry earlier, String attempted) {
         return new IdempotencyConflictException(earlier.accountId(), earlier.idempotencyKey(),
                 "a " + earlier.kind().name().toLowerCase(Locale.ROOT) + " of " + Math.abs(earlier.amount())
                         + " for '" + earlier.reference() + "'",
@@ -440,26 +548,14 @@ public final class JdbiBalanceStore implements BalanceStore {
                 entry.balanceAfter(), replayed);
     }
 
-    /** Parses an id this store issued; anything else names nothing here. */
-    static OptionalLong parseId(String id) {
-        try {
-            long parsed = Long.parseLong(id);
-            if (parsed > 0 && Long.toString(parsed).equals(id)) {
-                return OptionalLong.of(parsed);
-            }
-        } catch (NumberFormatException notOurs) {
-            // falls through: an id this store never issued
-        }
-        return OptionalLong.empty();
-    }
-
     static LedgerEntry ledgerEntry(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
             throws SQLException {
+        String accountId = rs.getString("account_id");
         long reverses = rs.getLong("reverses");
-        Optional<String> reversed = rs.wasNull() ? Optional.empty() : Optional.of(Long.toString(reverses));
+        Optional<String> reversed = rs.wasNull() ? Optional.empty() : Optional.of(ScopedId.of(reverses, accountId));
         return new LedgerEntry(
-                Long.toString(rs.getLong("id")),
-                rs.getString("account_id"),
+                ScopedId.of(rs.getLong("id"), accountId),
+                accountId,
                 LedgerEntry.Kind.valueOf(rs.getString("kind")),
                 rs.getLong("amount"),
                 rs.getLong("balance_after"),

@@ -30,6 +30,7 @@ final class PostgresSql {
     private final String historyIndex;
     private final String holds;
     private final String holdsIndex;
+    private final String holdsKeyIndex;
     private final String noActiveHolds;
     private final boolean ownsAccounts;
 
@@ -47,6 +48,7 @@ final class PostgresSql {
         this.ownsAccounts = tables.ownsAccountsTable();
         this.holds = prefix + Identifiers.quote(tables.holdsTable());
         this.holdsIndex = Identifiers.quote(tables.holdsTable() + "_active");
+        this.holdsKeyIndex = Identifiers.quote(tables.holdsTable() + "_key");
         // The one-statement charge must not take held credits. Holds live in another table, which a statement's
         // snapshot may see too early; holds_until lives in the account row, which PostgreSQL re-reads after waiting
         // for the row lock. An adopted table has no such column, so its charges always take the locked path.
@@ -78,10 +80,14 @@ final class PostgresSql {
                 """.formatted(accounts, id, balance, accountParam, touch, ledger, condition);
     }
 
-    /** Run after the account row is locked: a new snapshot, so it sees every hold placed before the lock. */
+    /**
+     * Run after the account row is locked: a new snapshot, so it sees every hold placed before the lock. Says too
+     * whether one of those holds has the key, which then belongs to the hold and cannot be charged.
+     */
     String held() {
         return """
-                SELECT COALESCE(sum(amount), 0) FROM %s
+                SELECT COALESCE(sum(amount), 0) AS held, COALESCE(bool_or(idempotency_key = :key), false) AS key_held
+                FROM %s
                 WHERE account_id = :account AND state = 'HELD' AND expires_at > clock_timestamp()
                 """.formatted(holds);
     }
@@ -107,25 +113,42 @@ final class PostgresSql {
 
     static final String HOLD_COLUMNS =
             "id, account_id, action, amount, available_after, idempotency_key, state, expires_at, capture_entry, "
-                    + "expires_at <= clock_timestamp() AS expired";
+                    + "expires_at <= clock_timestamp() AS expired, "
+                    + "settled_at IS NOT NULL AND settled_at >= expires_at AS settled_after_expiry";
 
+    /** The key's reservation that is held (maybe expired) or captured; released ones gave their key back. */
     String holdByKey() {
-        return "SELECT %s FROM %s WHERE account_id = :account AND idempotency_key = :key"
+        return "SELECT %s FROM %s WHERE account_id = :account AND idempotency_key = :key AND state <> 'RELEASED'"
                 .formatted(HOLD_COLUMNS, holds);
     }
 
     String holdById() {
-        return "SELECT %s FROM %s WHERE id = :id".formatted(HOLD_COLUMNS, holds);
+        return "SELECT %s FROM %s WHERE account_id = :account AND id = :id".formatted(HOLD_COLUMNS, holds);
     }
 
     String lockHold() {
-        return "SELECT %s FROM %s WHERE id = :id FOR UPDATE".formatted(HOLD_COLUMNS, holds);
+        return "SELECT %s FROM %s WHERE account_id = :account AND id = :id FOR UPDATE".formatted(HOLD_COLUMNS, holds);
     }
 
     String settleHold() {
         return """
                 UPDATE %s SET state = :state, capture_entry = :entry, settled_at = clock_timestamp()
-                WHERE id = :id AND state = 'HELD'
+                WHERE account_id = :account AND id = :id AND state = 'HELD'
+                """.formatted(holds);
+    }
+
+    /**
+     * Deletes one batch of holds settled, or expired, before {@code now - retention}. Rows locked by a capture or
+     * release in flight are skipped, left for the next run.
+     */
+    String purgeHolds() {
+        return """
+                DELETE FROM %1$s WHERE id IN (
+                    SELECT id FROM %1$s
+                    WHERE CASE WHEN state = 'HELD' THEN expires_at ELSE settled_at END
+                          < clock_timestamp() - CAST(:retentionMillis AS bigint) * interval '1 millisecond'
+                    LIMIT :batch
+                    FOR UPDATE SKIP LOCKED)
                 """.formatted(holds);
     }
 
@@ -175,7 +198,8 @@ final class PostgresSql {
     String refund() {
         return """
                 WITH charge AS (
-                    SELECT id, account_id, -amount AS amount FROM %6$s WHERE id = :charge AND kind = 'CHARGE'
+                    SELECT id, account_id, -amount AS amount FROM %6$s
+                    WHERE account_id = :chargeAccount AND id = :charge AND kind = 'CHARGE'
                 ), credited AS (
                     UPDATE %1$s SET %3$s = %3$s + (SELECT amount FROM charge)%5$s
                     WHERE %2$s = %4$s
@@ -204,7 +228,8 @@ final class PostgresSql {
     }
 
     String chargeExists() {
-        return "SELECT EXISTS (SELECT 1 FROM %s WHERE id = :charge AND kind = 'CHARGE')".formatted(ledger);
+        return "SELECT EXISTS (SELECT 1 FROM %s WHERE account_id = :chargeAccount AND id = :charge AND kind = 'CHARGE')"
+                .formatted(ledger);
     }
 
     String entryByKey() {
@@ -213,19 +238,21 @@ final class PostgresSql {
     }
 
     String refundOf() {
-        return "SELECT %s FROM %s WHERE reverses = :charge".formatted(LEDGER_COLUMNS, ledger);
+        return "SELECT %s FROM %s WHERE account_id = :chargeAccount AND reverses = :charge"
+                .formatted(LEDGER_COLUMNS, ledger);
     }
 
     String entryById() {
-        return "SELECT %s FROM %s WHERE id = :id".formatted(LEDGER_COLUMNS, ledger);
+        return "SELECT %s FROM %s WHERE account_id = :account AND id = :id".formatted(LEDGER_COLUMNS, ledger);
     }
 
     String balance() {
         return "SELECT %s FROM %s WHERE %s = %s".formatted(balance, accounts, id, accountParam);
     }
 
+    /** A page by keyset: the entries older than {@code :before}, one more than the page holds to tell if more follow. */
     String history() {
-        return "SELECT %s FROM %s WHERE account_id = :account ORDER BY id DESC LIMIT :limit"
+        return "SELECT %s FROM %s WHERE account_id = :account AND id < :before ORDER BY id DESC LIMIT :limit"
                 .formatted(LEDGER_COLUMNS, ledger);
     }
 
@@ -236,13 +263,15 @@ final class PostgresSql {
                 "${ledger}", ledger,
                 "${ledger_history_index}", historyIndex,
                 "${holds}", holds,
-                "${holds_active_index}", holdsIndex);
+                "${holds_active_index}", holdsIndex,
+                "${holds_key_index}", holdsKeyIndex);
         String ledgerDdl = fill(resource("V1_2__credit_ledger.sql"), placeholders);
         String holdsDdl = fill(resource("V1_3__credit_holds.sql"), placeholders);
+        String holdsKeyDdl = fill(resource("V1_5__credit_holds_key_reuse.sql"), placeholders);
         return includeAccounts
                 ? List.of(fill(resource("V1_1__credit_accounts.sql"), placeholders), ledgerDdl, holdsDdl,
-                        fill(resource("V1_4__credit_accounts_holds_until.sql"), placeholders))
-                : List.of(ledgerDdl, holdsDdl);
+                        fill(resource("V1_4__credit_accounts_holds_until.sql"), placeholders), holdsKeyDdl)
+                : List.of(ledgerDdl, holdsDdl, holdsKeyDdl);
     }
 
     private static String fill(String template, Map<String, String> placeholders) {

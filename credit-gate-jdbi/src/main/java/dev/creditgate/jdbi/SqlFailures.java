@@ -42,6 +42,7 @@ final class SqlFailures {
 
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
+    private static final String STRING_DATA_RIGHT_TRUNCATION = "22001";
 
     private SqlFailures() {
     }
@@ -60,6 +61,10 @@ final class SqlFailures {
 
     static boolean isUniqueViolation(Throwable failure) {
         return sqlState(failure).filter(UNIQUE_VIOLATION::equals).isPresent();
+    }
+
+    static boolean isTooLong(Throwable failure) {
+        return sqlState(failure).filter(STRING_DATA_RIGHT_TRUNCATION::equals).isPresent();
     }
 
     static boolean isOutOfRange(Throwable failure) {

@@ -217,8 +217,60 @@ class IncidentScenariosTest {
 
         assertThatThrownBy(() -> admin.useHandle(h -> h.execute("INSERT INTO refund_once_ledger (account_id, kind, "
                 + "amount, balance_after, reference, idempotency_key, reverses) VALUES ('user-1', 'REFUND', 10, 110, "
-                + "'again', 'manual', ?)", Long.parseLong(charged.transactionId()))))
+                + "'again', 'manual', ?)", ledgerRow(charged.transactionId()))))
                 .hasMessageContaining("duplicate key");
+    }
+
+    /** The ledger row number inside a transaction id ({@code <number>.<account>}). */
+    private static long ledgerRow(String transactionId) {
+        return Long.parseLong(transactionId.substring(0, transactionId.indexOf('.')));
+    }
+
+    @Test
+    void aSequentialRowNumberAloneRefundsNothing() {
+        CreditGate gate = gate(migratedStore(admin, "guessed_refund"));
+        gate.grant("victim", 100, "credits");
+        Charged charged = gate.charge("victim", 10, "x").orElseThrow();
+        String rowNumber = Long.toString(ledgerRow(charged.transactionId()));
+
+        // Before ids named their account, refund("<row number>") reversed whichever account's charge that row was.
+        assertThatThrownBy(() -> gate.refund(rowNumber, "guessed"))
+                .isInstanceOf(dev.creditgate.TransactionNotFoundException.class);
+        assertThatThrownBy(() -> gate.refund("attacker", charged.transactionId(), "not mine"))
+                .isInstanceOf(dev.creditgate.TransactionNotFoundException.class);
+        assertThat(gate.balance("victim")).hasValue(90);
+    }
+
+    @Test
+    void anAdoptedTableRejectsAnIdThatCannotFitItsColumnAsBadInputWithNothingWritten() {
+        admin.useHandle(h -> h.execute("""
+                CREATE TABLE narrow_credits (user_id varchar(8) PRIMARY KEY, credits bigint NOT NULL DEFAULT 0);
+                CREATE TABLE small_credits (user_id integer PRIMARY KEY, credits integer NOT NULL DEFAULT 0)"""));
+        JdbiBalanceStore narrowStore = JdbiBalanceStore.builder(admin)
+                .adoptAccountTable("narrow_credits", "user_id", "credits", AccountIdType.TEXT)
+                .ledgerTable("narrow_ledger").holdsTable("narrow_holds").build();
+        narrowStore.migrate();
+        JdbiBalanceStore smallStore = JdbiBalanceStore.builder(admin)
+                .adoptAccountTable("small_credits", "user_id", "credits", AccountIdType.BIGINT)
+                .ledgerTable("small_ledger").holdsTable("small_holds").build();
+        smallStore.migrate();
+        CreditGate narrow = gate(narrowStore);
+        CreditGate small = gate(smallStore);
+
+        assertThatThrownBy(() -> narrow.grant("user-123456789", 5, "too long"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("accountId").hasMessageContaining("narrow_credits.user_id");
+        assertThatThrownBy(() -> small.grant("3000000000", 5, "too large"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("accountId").hasMessageContaining("small_credits.user_id");
+        assertThat(small.charge("3000000000", 1, "x")).isInstanceOf(dev.creditgate.AccountNotFound.class);
+        assertThatThrownBy(() -> small.grant("7", 3_000_000_000L, "too much for an integer balance"))
+                .isExactlyInstanceOf(ArithmeticException.class);
+        assertThat(narrow.grant("user-1", 5, "fits")).isEqualTo(5);
+        assertThat(small.grant("2147483647", 5, "fits")).isEqualTo(5);
+        long ledgerRows = admin.withHandle(h -> h.createQuery("SELECT (SELECT count(*) FROM narrow_ledger) + "
+                + "(SELECT count(*) FROM small_ledger)").mapTo(Long.class).one());
+        assertThat(ledgerRows).isEqualTo(2);
     }
 
     @Test

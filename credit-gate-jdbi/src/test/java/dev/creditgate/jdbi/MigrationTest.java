@@ -3,9 +3,12 @@ package dev.creditgate.jdbi;
 import static dev.creditgate.test.CreditGateAssertions.assertThat;
 import static dev.creditgate.test.CreditGateAssertions.assertThatAccount;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.creditgate.CreditGate;
 import dev.creditgate.LedgerEntry;
+import dev.creditgate.ReserveRequest;
+import dev.creditgate.Reserved;
 import dev.creditgate.test.PostgresTestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +82,33 @@ class MigrationTest {
         gate.grant("user-1", 100, "funds");
         gate.reserve("user-1", 60, "render", Duration.ofMinutes(5)).reservedOrThrow();
         assertThat(gate.charge("user-1", 50, "export")).isInsufficient().hasAvailable(40);
+    }
+
+    @Test
+    void aDatabaseWhoseHoldKeysWereUniqueForEverIsUpgradedSoThatAReleasedKeyHoldsAgain() {
+        store("keys").migrate();
+        jdbi.useHandle(h -> {
+            // The layout the first holds release made: one reservation per key for ever.
+            h.execute("DROP INDEX keys_holds_key");
+            h.execute("ALTER TABLE keys_holds ADD UNIQUE (account_id, idempotency_key)");
+        });
+        CreditGate gate = CreditGate.builder().store(store("keys")).build();
+        gate.grant("user-1", 100, "funds");
+        ReserveRequest request = ReserveRequest.of("user-1", 30, "render", Duration.ofMinutes(5)).idempotencyKey("k");
+        gate.release(gate.reserve(request).reservedOrThrow().reservationId());
+
+        store("keys").migrate();
+
+        Reserved again = gate.reserve(request).reservedOrThrow();
+        assertThat(again.replayed()).isFalse();
+        assertThatAccount(gate, "user-1").hasHeld(30);
+        long plainUniqueConstraints = jdbi.withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM pg_constraint WHERE conrelid = 'keys_holds'::regclass AND contype = 'u' "
+                        + "AND array_length(conkey, 1) = 2").mapTo(Long.class).one());
+        assertThat(plainUniqueConstraints).isZero();
+        assertThatThrownBy(() -> jdbi.useHandle(h -> h.execute("INSERT INTO keys_holds (account_id, action, amount, "
+                + "available_after, idempotency_key, expires_at) VALUES ('user-1', 'render', 1, 0, 'k', now())")))
+                .hasMessageContaining("keys_holds_key");
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.creditgate.test;
 
 import dev.creditgate.AccountSnapshot;
 import dev.creditgate.CreditGate;
+import dev.creditgate.HistoryPage;
+import dev.creditgate.HistoryQuery;
 import dev.creditgate.LedgerEntry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -13,8 +16,8 @@ import org.assertj.core.api.AbstractAssert;
  */
 public final class AccountAssert extends AbstractAssert<AccountAssert, String> {
 
-    /** The most ledger entries read; an account with more cannot be checked by {@link #hasLedgerSummingToBalance}. */
-    private static final int LEDGER_LIMIT = 1_000;
+    /** Ledger entries read per page; the assertions read every page. */
+    private static final int PAGE = 1_000;
 
     private final CreditGate gate;
 
@@ -69,6 +72,18 @@ public final class AccountAssert extends AbstractAssert<AccountAssert, String> {
         return this;
     }
 
+    /** The whole ledger, newest first, read page by page. */
+    private List<LedgerEntry> ledger() {
+        HistoryQuery first = HistoryQuery.newest(actual, PAGE);
+        HistoryPage page = gate.history(first);
+        List<LedgerEntry> newestFirst = new ArrayList<>(page.entries());
+        while (page.hasNext()) {
+            page = gate.history(first.after(page.nextCursor().orElseThrow()));
+            newestFirst.addAll(page.entries());
+        }
+        return newestFirst;
+    }
+
     private AccountSnapshot snapshot() {
         Optional<AccountSnapshot> snapshot = gate.account(actual);
         if (snapshot.isEmpty()) {
@@ -99,10 +114,7 @@ public final class AccountAssert extends AbstractAssert<AccountAssert, String> {
      */
     public AccountAssert hasLedgerSummingToBalance() {
         long balance = gate.account(actual).map(AccountSnapshot::posted).orElse(0L);
-        List<LedgerEntry> newestFirst = gate.history(actual, LEDGER_LIMIT);
-        if (newestFirst.size() == LEDGER_LIMIT) {
-            failWithMessage("Account <%s> has %s or more ledger entries; too many to check", actual, LEDGER_LIMIT);
-        }
+        List<LedgerEntry> newestFirst = ledger();
         long running = 0;
         for (int i = newestFirst.size() - 1; i >= 0; i--) {
             LedgerEntry entry = newestFirst.get(i);
@@ -121,11 +133,11 @@ public final class AccountAssert extends AbstractAssert<AccountAssert, String> {
     /**
      * Verifies the number of ledger entries of the account.
      *
-     * @param expected the expected count, below 1,000
+     * @param expected the expected count
      * @return this assertion
      */
     public AccountAssert hasLedgerEntries(int expected) {
-        int count = gate.history(actual, LEDGER_LIMIT).size();
+        int count = ledger().size();
         if (count != expected) {
             failWithMessage("Expected account <%s> to have <%s> ledger entries but it has <%s>",
                     actual, expected, count);

@@ -11,6 +11,8 @@ import dev.creditgate.ChargeRequest;
 import dev.creditgate.ChargeResult;
 import dev.creditgate.Charged;
 import dev.creditgate.CreditGate;
+import dev.creditgate.HistoryPage;
+import dev.creditgate.HistoryQuery;
 import dev.creditgate.IdempotencyConflictException;
 import dev.creditgate.InsufficientCredits;
 import dev.creditgate.AccountNotFound;
@@ -18,7 +20,6 @@ import dev.creditgate.LedgerEntry;
 import dev.creditgate.Refund;
 import dev.creditgate.Released;
 import dev.creditgate.ReservationNotFoundException;
-import dev.creditgate.ReservationState;
 import dev.creditgate.ReservationState;
 import dev.creditgate.ReservationStateException;
 import dev.creditgate.ReserveRequest;
@@ -492,6 +493,76 @@ public abstract class BalanceStoreContract {
     // ---- input -------------------------------------------------------------------------------------------------
 
     @Test
+    void historyPagesAreNewestFirstAndStableWhileTheAccountIsInUse() {
+        String account = fundedAccount(1_000);
+        for (int i = 1; i <= 9; i++) {
+            gate.charge(account, i, "page-" + i).orElseThrow();
+        }
+        List<LedgerEntry> all = gate.history(account, 100);
+        assertThat(all).hasSize(10);
+        HistoryQuery query = HistoryQuery.newest(account, 3);
+
+        List<LedgerEntry> paged = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        HistoryPage page = gate.history(query);
+        while (true) {
+            paged.addAll(page.entries());
+            sizes.add(page.entries().size());
+            // Writes between pages are newer than every cursor: they must neither shift nor repeat a later page.
+            gate.charge(account, 1, "meanwhile").orElseThrow();
+            if (!page.hasNext()) {
+                break;
+            }
+            page = gate.history(query.after(page.nextCursor().orElseThrow()));
+        }
+
+        assertThat(paged).isEqualTo(all);
+        assertThat(sizes).containsExactly(3, 3, 3, 1);
+        assertThatAccount(gate, account).hasLedgerEntries(14).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void aFullLastPageHasNoNextPage() {
+        String account = fundedAccount(100);
+        gate.charge(account, 1, "a").orElseThrow();
+        gate.charge(account, 1, "b").orElseThrow();
+
+        HistoryPage first = gate.history(HistoryQuery.newest(account, 2));
+        HistoryPage exact = gate.history(HistoryQuery.newest(account, 3));
+
+        assertThat(first.entries()).extracting(LedgerEntry::reference).containsExactly("b", "a");
+        assertThat(first.hasNext()).isTrue();
+        HistoryPage last = gate.history(HistoryQuery.newest(account, 2).after(first.nextCursor().orElseThrow()));
+        assertThat(last.entries()).extracting(LedgerEntry::reference).containsExactly("test funds");
+        assertThat(last.nextCursor()).isEmpty();
+        assertThat(exact.entries()).hasSize(3);
+        assertThat(exact.nextCursor()).isEmpty();
+        assertThat(gate.history(HistoryQuery.newest(newAccountId(), 5))).isEqualTo(HistoryPage.empty());
+    }
+
+    @Test
+    void aCursorTheStoreDidNotIssueIsRejected() {
+        String account = fundedAccount(100);
+
+        for (String bad : List.of("not-a-cursor", "-1", "0", "999999999999999999999999", "mem:x", "'; drop table x")) {
+            assertThatThrownBy(() -> gate.history(HistoryQuery.newest(account, 5).after(bad)))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
+        }
+    }
+
+    @Test
+    void aLedgerLongerThanOnePageCanBeReadAndCheckedInFull() throws Exception {
+        String account = fundedAccount(5_000);
+        storm(4, thread -> {
+            for (int i = 0; i < 300; i++) {
+                gate.charge(account, 1, "long").orElseThrow();
+            }
+        });
+
+        assertThatAccount(gate, account).hasPosted(3_800).hasLedgerEntries(1_201).hasLedgerSummingToBalance();
+    }
+
+    @Test
     void badInputIsRejectedAndNothingIsWritten() {
         String account = fundedAccount(100);
         List<Runnable> bad = List.of(
@@ -675,7 +746,8 @@ public abstract class BalanceStoreContract {
 
         Released released = gate.release(reserved.reservationId());
 
-        assertThat(released).isEqualTo(new Released(reserved.reservationId(), account, 30, false));
+        assertThat(released).isEqualTo(new Released(reserved.reservationId(), account, 30, 30, false));
+        assertThat(released.wasExpired()).isFalse();
         assertThat(gate.release(reserved.reservationId())).isEqualTo(released.asReplay());
         assertThatThrownBy(() -> gate.capture(reserved.reservationId(), 30))
                 .isInstanceOfSatisfying(ReservationStateException.class,
@@ -696,14 +768,162 @@ public abstract class BalanceStoreContract {
     @Test
     void aReplayedReservationReportsTheStateItIsInNow() {
         String account = fundedAccount(100);
+        ReserveRequest held = ReserveRequest.of(account, 10, "render", TEN_MINUTES).idempotencyKey("st-h");
         ReserveRequest captured = ReserveRequest.of(account, 10, "render", TEN_MINUTES).idempotencyKey("st-c");
-        ReserveRequest released = ReserveRequest.of(account, 10, "render", TEN_MINUTES).idempotencyKey("st-r");
+        gate.reserve(held).reservedOrThrow();
         gate.capture(gate.reserve(captured).reservedOrThrow().reservationId(), 10);
-        gate.release(gate.reserve(released).reservedOrThrow().reservationId());
 
+        assertThat(gate.reserve(held).reservedOrThrow().state()).isEqualTo(ReservationState.HELD);
         assertThat(gate.reserve(captured).reservedOrThrow().state()).isEqualTo(ReservationState.CAPTURED);
-        assertThat(gate.reserve(released).reservedOrThrow().state()).isEqualTo(ReservationState.RELEASED);
-        assertThatAccount(gate, account).hasPosted(90).hasHeld(0);
+        assertThatAccount(gate, account).hasPosted(90).hasHeld(10);
+    }
+
+    // ---- one key, one operation, across charges and holds ------------------------------------------------------
+
+    @Test
+    void aKeyUsedByAChargeCannotHoldCreditsSoNoWorkRunsForIt() {
+        String account = fundedAccount(10);
+        gate.charge(ChargeRequest.of(account, 2, "audio.upload").idempotencyKey("req-1")).orElseThrow();
+        AtomicLong runs = new AtomicLong();
+
+        assertThatThrownBy(() -> gate.chargeFor(ChargeRequest.of(account, 2, "audio.upload").idempotencyKey("req-1"),
+                TEN_MINUTES, runs::incrementAndGet)).isInstanceOf(IdempotencyConflictException.class);
+        assertThatThrownBy(() -> gate.reserve(ReserveRequest.of(account, 5, "render", TEN_MINUTES)
+                .idempotencyKey("req-1"))).isInstanceOf(IdempotencyConflictException.class);
+
+        assertThat(runs.get()).isZero();
+        assertThatAccount(gate, account).hasPosted(8).hasHeld(0).hasLedgerEntries(2);
+    }
+
+    @Test
+    void aKeyHoldingCreditsCannotBeCharged() {
+        String account = fundedAccount(10);
+        Reserved reserved = gate.reserve(ReserveRequest.of(account, 2, "audio.upload", TEN_MINUTES)
+                .idempotencyKey("req-2")).reservedOrThrow();
+
+        assertThatThrownBy(() -> gate.charge(ChargeRequest.of(account, 2, "audio.upload").idempotencyKey("req-2")))
+                .isInstanceOf(IdempotencyConflictException.class);
+        assertThatThrownBy(() -> gate.charge(ChargeRequest.of(account, 3, "export").idempotencyKey("req-2")))
+                .isInstanceOf(IdempotencyConflictException.class);
+        assertThatAccount(gate, account).hasPosted(10).hasHeld(2);
+
+        assertThat(gate.capture(reserved.reservationId(), 2).balanceAfter()).isEqualTo(8);
+        assertThatAccount(gate, account).hasPosted(8).hasHeld(0).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void aKeyWhoseWorkFailedMayPayForItsWorkAgain() {
+        String account = fundedAccount(10);
+        ChargeRequest request = ChargeRequest.of(account, 2, "audio.upload").idempotencyKey("req-3");
+        AtomicLong runs = new AtomicLong();
+
+        assertThatThrownBy(() -> gate.chargeFor(request, TEN_MINUTES, () -> {
+            runs.incrementAndGet();
+            throw new java.io.IOException("storage down");
+        })).isInstanceOf(java.io.IOException.class);
+        String url = gate.chargeFor(request, TEN_MINUTES, () -> "s3://file-" + runs.incrementAndGet());
+
+        assertThat(url).isEqualTo("s3://file-2");
+        assertThatAccount(gate, account).hasPosted(8).hasHeld(0).hasLedgerEntries(2).hasLedgerSummingToBalance();
+        assertThatThrownBy(() -> gate.chargeFor(request, TEN_MINUTES, runs::incrementAndGet))
+                .isInstanceOfSatisfying(ReservationStateException.class,
+                        e -> assertThat(e.state()).isEqualTo(ReservationState.CAPTURED));
+        assertThat(runs.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyWhoseHoldExpiredHoldsAgainAndTheExpiredHoldCanNoLongerBeCaptured() throws Exception {
+        String account = fundedAccount(100);
+        ReserveRequest request = ReserveRequest.of(account, 30, "render", Duration.ofSeconds(1)).idempotencyKey("exp");
+        Reserved expired = gate.reserve(request).reservedOrThrow();
+        elapse(Duration.ofMillis(1_300));
+
+        Reserved again = gate.reserve(request).reservedOrThrow();
+
+        assertThat(again.replayed()).isFalse();
+        assertThat(again.state()).isEqualTo(ReservationState.HELD);
+        assertThat(again.reservationId()).isNotEqualTo(expired.reservationId());
+        assertThat(again.availableAfter()).isEqualTo(70);
+        assertThatThrownBy(() -> gate.capture(expired.reservationId(), 30))
+                .isInstanceOfSatisfying(ReservationStateException.class,
+                        e -> assertThat(e.state()).isEqualTo(ReservationState.RELEASED));
+        assertThat(gate.capture(again.reservationId(), 30).balanceAfter()).isEqualTo(70);
+        assertThatAccount(gate, account).hasPosted(70).hasHeld(0).hasLedgerEntries(2).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void aLateCaptureOfAnExpiredHoldIsAConditionalDebit() throws Exception {
+        String account = fundedAccount(100);
+        Reserved late = gate.reserve(account, 30, "render", Duration.ofSeconds(1)).reservedOrThrow();
+        Reserved tooLate = gate.reserve(account, 60, "render", Duration.ofSeconds(1)).reservedOrThrow();
+        elapse(Duration.ofMillis(1_300));
+
+        Charged charged = gate.capture(late.reservationId(), 25);
+        assertThat(charged.balanceAfter()).isEqualTo(75);
+        assertThat(gate.capture(late.reservationId(), 25)).isEqualTo(charged.asReplay());
+        assertThat(gate.charge(account, 20, "export")).isCharged().hasBalanceAfter(55);
+
+        assertThatThrownBy(() -> gate.capture(tooLate.reservationId(), 60))
+                .isInstanceOfSatisfying(ReservationStateException.class,
+                        e -> assertThat(e.state()).isEqualTo(ReservationState.EXPIRED));
+        assertThatAccount(gate, account).hasPosted(55).hasHeld(0).hasLedgerEntries(3).hasLedgerSummingToBalance();
+    }
+
+    // ---- refunds name their account ----------------------------------------------------------------------------
+
+    @Test
+    void anAccountCheckedRefundNeverReversesAnotherAccountsCharge() {
+        String mine = fundedAccount(100);
+        String theirs = fundedAccount(100);
+        Charged theirCharge = gate.charge(theirs, 40, "export").orElseThrow();
+
+        assertThatThrownBy(() -> gate.refund(mine, theirCharge.transactionId(), "not mine"))
+                .isInstanceOf(TransactionNotFoundException.class);
+        assertThatAccount(gate, theirs).hasPosted(60).hasLedgerEntries(2);
+        assertThatAccount(gate, mine).hasPosted(100).hasLedgerEntries(1);
+
+        Refund refund = gate.refund(theirs, theirCharge.transactionId(), "file deleted");
+        assertThat(refund.accountId()).isEqualTo(theirs);
+        assertThat(gate.refund(theirs, theirCharge.transactionId(), "file deleted")).isEqualTo(refund.asReplay());
+        assertThatAccount(gate, theirs).hasPosted(100).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void anAccountCheckedRefundOfAGuessedIdNeverReachesAnotherAccount() {
+        String victim = fundedAccount(100);
+        String attacker = fundedAccount(100);
+        Charged victimCharge = gate.charge(victim, 10, "export").orElseThrow();
+        Charged attackerCharge = gate.charge(attacker, 1, "export").orElseThrow();
+
+        // Whatever a store puts in its ids, counting from ids one has seen reaches no other account's charge.
+        for (String known : List.of(victimCharge.transactionId(), attackerCharge.transactionId())) {
+            for (String guess : neighboursOf(known)) {
+                try {
+                    assertThat(gate.refund(attacker, guess, "guessed").accountId()).isEqualTo(attacker);
+                } catch (TransactionNotFoundException expected) {
+                    // the usual answer
+                }
+            }
+        }
+        assertThatThrownBy(() -> gate.refund(attacker, victimCharge.transactionId(), "stolen"))
+                .isInstanceOf(TransactionNotFoundException.class);
+        assertThatAccount(gate, victim).hasPosted(90).hasLedgerEntries(2);
+    }
+
+    /** Ids a guesser would try next to a known one: every number in it one up and one down. */
+    private static List<String> neighboursOf(String id) {
+        List<String> neighbours = new ArrayList<>();
+        java.util.regex.Matcher number = java.util.regex.Pattern.compile("\\d+").matcher(id);
+        while (number.find()) {
+            java.math.BigInteger value = new java.math.BigInteger(number.group());
+            for (java.math.BigInteger guess : List.of(value.add(java.math.BigInteger.ONE),
+                    value.subtract(java.math.BigInteger.ONE), value.add(java.math.BigInteger.TWO))) {
+                if (guess.signum() >= 0) {
+                    neighbours.add(id.substring(0, number.start()) + guess + id.substring(number.end()));
+                }
+            }
+        }
+        return neighbours;
     }
 
     @Test
@@ -721,10 +941,11 @@ public abstract class BalanceStoreContract {
     }
 
     @Test
-    void anExpiredHoldStopsCountingAndCannotBeCaptured() throws Exception {
+    void anExpiredHoldStopsCountingAndIsCapturedOnlyIfTheAccountCanStillPay() throws Exception {
         String account = fundedAccount(100);
         // Long enough that a slow machine still charges before the expiry, short enough to wait for on a real clock.
-        Reserved reserved = gate.reserve(account, 70, "render", Duration.ofSeconds(3)).reservedOrThrow();
+        ReserveRequest request = ReserveRequest.of(account, 70, "render", Duration.ofSeconds(3));
+        Reserved reserved = gate.reserve(request).reservedOrThrow();
         assertThat(gate.charge(account, 40, "export")).isInsufficient().hasAvailable(30);
 
         elapse(Duration.ofMillis(3_300));
@@ -734,11 +955,16 @@ public abstract class BalanceStoreContract {
         assertThatThrownBy(() -> gate.capture(reserved.reservationId(), 70))
                 .isInstanceOfSatisfying(ReservationStateException.class,
                         e -> assertThat(e.state()).isEqualTo(ReservationState.EXPIRED));
-        assertThat(gate.reserve(ReserveRequest.of(account, 70, "render", Duration.ofSeconds(3))
-                .idempotencyKey(reserved.idempotencyKey())).reservedOrThrow().state())
-                .isEqualTo(ReservationState.EXPIRED);
-        assertThat(gate.release(reserved.reservationId()).replayed()).isFalse();
-        assertThatAccount(gate, account).hasPosted(60).hasLedgerSummingToBalance();
+        // The key is free again, and holding it again is decided on what is available now.
+        assertThat(gate.reserve(request.idempotencyKey(reserved.idempotencyKey())))
+                .isInstanceOfSatisfying(InsufficientCredits.class, i -> assertThat(i.available()).isEqualTo(60));
+
+        Released released = gate.release(reserved.reservationId());
+        assertThat(released.replayed()).isFalse();
+        assertThat(released.freed()).isZero();
+        assertThat(released.wasExpired()).isTrue();
+        assertThat(gate.release(reserved.reservationId())).isEqualTo(released.asReplay());
+        assertThatAccount(gate, account).hasPosted(60).hasHeld(0).hasLedgerSummingToBalance();
     }
 
     @Test
@@ -821,6 +1047,69 @@ public abstract class BalanceStoreContract {
         });
 
         assertThatAccount(gate, account).hasPosted(2_000 - debited.get()).hasHeld(0).hasLedgerSummingToBalance();
+    }
+
+    // ---- hold cleanup ------------------------------------------------------------------------------------------
+
+    @Test
+    void purgeDeletesOnlyHoldsSettledOrExpiredLongerAgoThanTheRetention() throws Exception {
+        String account = fundedAccount(100);
+        Reserved captured = gate.reserve(ReserveRequest.of(account, 10, "render", TEN_MINUTES)
+                .idempotencyKey("p-captured")).reservedOrThrow();
+        gate.capture(captured.reservationId(), 10);
+        Reserved released = gate.reserve(account, 10, "render", TEN_MINUTES).reservedOrThrow();
+        gate.release(released.reservationId());
+        Reserved expired = gate.reserve(account, 10, "render", Duration.ofSeconds(1)).reservedOrThrow();
+        Reserved live = gate.reserve(account, 10, "render", TEN_MINUTES).reservedOrThrow();
+        elapse(Duration.ofMillis(1_300));
+
+        assertThat(store().purgeSettledHolds(Duration.ofDays(1))).isZero();
+        long purged = store().purgeSettledHolds(Duration.ZERO);
+
+        assertThat(purged).isGreaterThanOrEqualTo(3);
+        assertThat(store().purgeSettledHolds(Duration.ZERO)).as("nothing left to purge for this test").isZero();
+        for (Reserved gone : List.of(captured, released, expired)) {
+            assertThatThrownBy(() -> gate.release(gone.reservationId()))
+                    .isInstanceOf(ReservationNotFoundException.class);
+        }
+        // A captured key's charge stays in the ledger; its reservation is gone, so the key cannot hold again.
+        assertThatThrownBy(() -> gate.reserve(ReserveRequest.of(account, 10, "render", TEN_MINUTES)
+                .idempotencyKey("p-captured"))).isInstanceOf(IdempotencyConflictException.class);
+        assertThatAccount(gate, account).hasPosted(90).hasHeld(10).hasLedgerSummingToBalance();
+        assertThat(gate.capture(live.reservationId(), 10).balanceAfter()).isEqualTo(80);
+    }
+
+    @Test
+    void purgeRunsSafelyWhileHoldsAreTakenAndSettled() throws Exception {
+        String account = fundedAccount(10_000);
+        AtomicLong debited = new AtomicLong();
+        AtomicLong purged = new AtomicLong();
+
+        storm(4, thread -> {
+            for (int i = 0; i < 40; i++) {
+                if (thread == 0) {
+                    purged.addAndGet(store().purgeSettledHolds(Duration.ZERO));
+                    continue;
+                }
+                Reserved held = gate.reserve(account, 5, "purge-storm", TEN_MINUTES).reservedOrThrow();
+                if (i % 2 == 0) {
+                    debited.addAndGet(gate.capture(held.reservationId(), 5).cost());
+                } else {
+                    gate.release(held.reservationId());
+                }
+            }
+        });
+        purged.addAndGet(store().purgeSettledHolds(Duration.ZERO));
+
+        assertThat(debited.get()).isEqualTo(3 * 20 * 5);
+        assertThat(purged.get()).isGreaterThanOrEqualTo(120);
+        assertThatAccount(gate, account).hasPosted(10_000 - debited.get()).hasHeld(0).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void purgeRejectsANegativeRetention() {
+        assertThatThrownBy(() -> store().purgeSettledHolds(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retention");
     }
 
     // ---- concurrency -------------------------------------------------------------------------------------------

@@ -1,11 +1,16 @@
 package dev.creditgate.test;
 
+import dev.creditgate.AccountSnapshot;
 import dev.creditgate.AmbiguousStoreException;
 import dev.creditgate.BalanceStore;
 import dev.creditgate.ChargeResult;
+import dev.creditgate.Charged;
 import dev.creditgate.CreditStoreMisconfiguredException;
-import dev.creditgate.LedgerEntry;
+import dev.creditgate.HistoryPage;
+import dev.creditgate.HistoryQuery;
 import dev.creditgate.Refund;
+import dev.creditgate.Released;
+import dev.creditgate.ReserveResult;
 import dev.creditgate.TransientStoreException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -62,10 +67,16 @@ public final class FaultInjectingBalanceStore implements BalanceStore {
         GRANT,
         /** {@link BalanceStore#refund}. */
         REFUND,
-        /** {@link BalanceStore#balance}. */
+        /** {@link BalanceStore#balance} and {@link BalanceStore#account}. */
         BALANCE,
         /** {@link BalanceStore#history}. */
-        HISTORY
+        HISTORY,
+        /** {@link BalanceStore#reserve}. */
+        RESERVE,
+        /** {@link BalanceStore#capture}. */
+        CAPTURE,
+        /** {@link BalanceStore#release}. */
+        RELEASE
     }
 
     private record Rule(Fault fault, double probability) {
@@ -231,13 +242,44 @@ public final class FaultInjectingBalanceStore implements BalanceStore {
     }
 
     @Override
+    public Refund refund(String accountId, String chargeTransactionId, String reason, String idempotencyKey) {
+        return call(Operation.REFUND, () -> delegate.refund(accountId, chargeTransactionId, reason, idempotencyKey));
+    }
+
+    @Override
     public OptionalLong balance(String accountId) {
         return call(Operation.BALANCE, () -> delegate.balance(accountId));
     }
 
     @Override
-    public List<LedgerEntry> history(String accountId, int limit) {
-        return call(Operation.HISTORY, () -> delegate.history(accountId, limit));
+    public Optional<AccountSnapshot> account(String accountId) {
+        return call(Operation.BALANCE, () -> delegate.account(accountId));
+    }
+
+    @Override
+    public HistoryPage history(HistoryQuery query) {
+        return call(Operation.HISTORY, () -> delegate.history(query));
+    }
+
+    @Override
+    public ReserveResult reserve(String accountId, long amount, String action, Duration ttl, String idempotencyKey) {
+        return call(Operation.RESERVE, () -> delegate.reserve(accountId, amount, action, ttl, idempotencyKey));
+    }
+
+    @Override
+    public Charged capture(String reservationId, long amount) {
+        return call(Operation.CAPTURE, () -> delegate.capture(reservationId, amount));
+    }
+
+    @Override
+    public Released release(String reservationId) {
+        return call(Operation.RELEASE, () -> delegate.release(reservationId));
+    }
+
+    /** Maintenance passes straight through: no fault is injected into it. */
+    @Override
+    public long purgeSettledHolds(Duration retention) {
+        return delegate.purgeSettledHolds(retention);
     }
 
     @Override
