@@ -22,6 +22,7 @@ import dev.creditgate.TransientStoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
@@ -86,18 +87,6 @@ public final class JdbiBalanceStore implements BalanceStore {
     private final PostgresSql sql;
     private final String description;
     private final HoldOperations holds;
-    private final HoldOperations.LedgerReader ledger = new HoldOperations.LedgerReader() {
-        @Override
-        public LedgerEntry entry(Handle handle, String accountId, long id) {
-            return handle.createQuery(sql.entryById()).bind("account", accountId).bind("id", id)
-                    .map(JdbiBalanceStore::ledgerEntry).one();
-        }
-
-        @Override
-        public Optional<LedgerEntry> entryByKey(Handle handle, String accountId, String key) {
-            return JdbiBalanceStore.this.entryByKey(handle, accountId, key);
-        }
-    };
 
     private JdbiBalanceStore(Jdbi jdbi, Tables tables) {
         this.jdbi = jdbi;
@@ -179,82 +168,82 @@ public final class JdbiBalanceStore implements BalanceStore {
         if (!tables.idType().isCanonical(accountId)) {
             return notFound(accountId, action, idempotencyKey);
         }
-        return run("charge", handle -> {
-            try {
-                Optional<Charged> debited = debit(handle, accountId, cost, action, idempotencyKey);
-                if (debited.isPresent()) {
-                    return debited.get();
-                }
-                return inReadCommitted(handle,
-                        tx -> decideUnderLock(tx, accountId, cost, action, idempotencyKey));
-            } catch (RuntimeException failure) {
-                if (SqlFailures.isUniqueViolation(failure)) {
-                    return replayCharge(handle, accountId, cost, action, idempotencyKey);
-                }
-                throw failure;
-            }
-        });
-    }
-
-    private Optional<Charged> debit(Handle handle, String accountId, long cost, String action, String key) {
-        return debit(handle, sql.charge(), accountId, cost, action, key);
-    }
-
-    /** Runs one of the debit statements; shared with captures, which debit under their hold's key and action. */
-    static Optional<Charged> debit(Handle handle, String statement, String accountId, long cost, String action,
-            String key) {
-        return handle.createQuery(statement)
+        return run("charge", handle -> decided(handle, tx -> tx.createQuery(sql.chargeCall())
                 .bind("account", accountId)
                 .bind("cost", cost)
                 .bind("action", action)
-                .bind("key", key)
-                .map((rs, ctx) -> new Charged(
-                        ScopedId.of(rs.getLong("id"), accountId), accountId, action, cost, rs.getLong("balance_after"),
-                        key, false))
-                .findOne();
+                .bind("key", idempotencyKey)
+                .map((rs, ctx) -> ChargeOutcome.read(rs, 1))
+                .one()
+                .toResult(accountId, cost, action, idempotencyKey, description)));
     }
 
-    private ChargeResult decideUnderLock(Handle tx, String accountId, long cost, String action, String key) {
-        HoldOperations.Locked seen = holds.lockAccount(tx, accountId);
-        if (seen.locked().isEmpty()) {
-            if (seen.visible().isPresent()) {
-                throw HoldOperations.hiddenFromUpdate("charge", accountId);
+    /** The outcome columns of the charge function, read before the result is built outside the row mapper. */
+    record ChargeOutcome(String outcome, long entry, long balanceAfter, long available, Instant observedAt,
+            String kind, long amount, String reference) {
+
+        /** Reads the columns starting at {@code first}: o_outcome, o_entry, o_balance, o_available, ... */
+        static ChargeOutcome read(ResultSet rs, int first) throws SQLException {
+            OffsetDateTime observed = rs.getObject(first + 4, OffsetDateTime.class);
+            return new ChargeOutcome(rs.getString(first), rs.getLong(first + 1), rs.getLong(first + 2),
+                    rs.getLong(first + 3), observed == null ? null : observed.toInstant(), rs.getString(first + 5),
+                    rs.getLong(first + 6), rs.getString(first + 7));
+        }
+
+        ChargeResult toResult(String accountId, long cost, String action, String key, String store) {
+            switch (outcome) {
+                case "CHARGED":
+                    return new Charged(ScopedId.of(entry, accountId), accountId, action, cost, balanceAfter, key,
+                            false);
+                case "KEY_USED":
+                    if (!"CHARGE".equals(kind) || amount != -cost || !reference.equals(action)) {
+                        throw conflict(accountId, key, kind, amount, reference,
+                                "a charge of " + cost + " for '" + action + "'");
+                    }
+                    return new Charged(ScopedId.of(entry, accountId), accountId, action, cost, balanceAfter, key,
+                            true);
+                case "KEY_HELD":
+                    throw new IdempotencyConflictException(accountId, key, "a reservation that still holds credits",
+                            "a charge of " + cost + " for '" + action + "'");
+                case "INSUFFICIENT":
+                    return new InsufficientCredits(accountId, action, cost, available,
+                            DebugContext.observed(key, store, Optional.of(observedAt)));
+                case "NOT_FOUND":
+                    return new AccountNotFound(accountId, action, DebugContext.observed(key, store, Optional.empty()));
+                case "HIDDEN_FROM_UPDATE":
+                    throw hiddenFromUpdate("charge", accountId);
+                default:
+                    throw unexpected("charge", accountId, outcome);
             }
-            return notFound(accountId, action, key);
         }
-        HoldOperations.Held held = holds.held(tx, accountId, key);
-        if (held.keyHeld()) {
-            throw new IdempotencyConflictException(accountId, key, "a reservation that still holds credits",
-                    "a charge of " + cost + " for '" + action + "'");
-        }
-        long available = seen.locked().getAsLong() - held.amount();
-        if (available < cost) {
-            Optional<LedgerEntry> earlier = entryByKey(tx, accountId, key);
-            if (earlier.isPresent()) {
-                return replayed(earlier.get(), cost, action);
+    }
+
+    /**
+     * Runs a call of one of the store's functions, which decide under a lock and need READ COMMITTED: in autocommit,
+     * one round trip; if the connection's isolation is another (SQLSTATE CG001), again in a transaction that sets
+     * READ COMMITTED itself.
+     */
+    private static <T> T decided(Handle handle, HandleCallback<T, RuntimeException> call) {
+        try {
+            return call.withHandle(handle);
+        } catch (RuntimeException failure) {
+            if (!SqlFailures.needsReadCommitted(failure)) {
+                throw failure;
             }
-            return new InsufficientCredits(accountId, action, cost, available,
-                    DebugContext.observed(key, description, Optional.of(seen.observedAt())));
+            return inReadCommitted(handle, call);
         }
-        return debit(tx, sql.chargeLocked(), accountId, cost, action, key)
-                .orElseThrow(() -> new CreditStoreMisconfiguredException("charge: account '" + accountId
-                        + "' is locked with " + available + " available >= " + cost + " yet the UPDATE changed no "
-                        + "row; a row-level security UPDATE policy excludes it", null));
     }
 
-    private Charged replayCharge(Handle handle, String accountId, long cost, String action, String key) {
-        LedgerEntry earlier = entryByKey(handle, accountId, key).orElseThrow(() -> new TransientStoreException(
-                "charge: idempotency key '" + key + "' collided but its entry is not visible yet", null));
-        return replayed(earlier, cost, action);
+    static CreditStoreMisconfiguredException hiddenFromUpdate(String operation, String accountId) {
+        return new CreditStoreMisconfiguredException(operation + ": account '" + accountId + "' is visible to "
+                + "SELECT but cannot be locked for UPDATE by this database role; a row-level security policy allows "
+                + "reading the row but not updating it", null);
     }
 
-    private static Charged replayed(LedgerEntry earlier, long cost, String action) {
-        if (earlier.kind() != LedgerEntry.Kind.CHARGE || earlier.amount() != -cost
-                || !earlier.reference().equals(action)) {
-            throw conflict(earlier, "a charge of " + cost + " for '" + action + "'");
-        }
-        return new Charged(earlier.transactionId(), earlier.accountId(), action, cost, earlier.balanceAfter(),
-                earlier.idempotencyKey(), true);
+    static IllegalStateException unexpected(String operation, String accountId, String outcome) {
+        return new IllegalStateException(operation + " of account '" + accountId + "': the database function answered "
+                + "'" + outcome + "', which this version of credit-gate does not know; run migrate() with the "
+                + "credit-gate version the application uses");
     }
 
     @Override
@@ -388,33 +377,20 @@ public final class JdbiBalanceStore implements BalanceStore {
         if (!tables.idType().isCanonical(accountId)) {
             return notFound(accountId, action, idempotencyKey);
         }
-        return run("reserve", handle -> {
-            try {
-                return inReadCommitted(handle,
-                        tx -> holds.reserve(tx, accountId, amount, action, ttl, idempotencyKey, ledger));
-            } catch (RuntimeException failure) {
-                if (!SqlFailures.isUniqueViolation(failure)) {
-                    throw failure;
-                }
-                return holds.replayReservation(holds.holdByKey(handle, accountId, idempotencyKey).orElseThrow(
-                        () -> new TransientStoreException("reserve: idempotency key '" + idempotencyKey
-                                + "' collided but its hold is not visible yet", failure)), amount, action);
-            }
-        });
+        return run("reserve", handle -> decided(handle,
+                tx -> holds.reserve(tx, accountId, amount, action, ttl, idempotencyKey)));
     }
 
     @Override
     public Charged capture(String reservationId, long amount) {
         ScopedId reservation = reservation(reservationId);
-        return run("capture", handle -> inReadCommitted(handle,
-                tx -> holds.capture(tx, reservation, amount, ledger)));
+        return run("capture", handle -> decided(handle, tx -> holds.capture(tx, reservation, amount)));
     }
 
     @Override
     public Released release(String reservationId) {
         ScopedId reservation = reservation(reservationId);
-        return run("release", handle -> inReadCommitted(handle,
-                tx -> holds.release(tx, reservation)));
+        return run("release", handle -> decided(handle, tx -> holds.release(tx, reservation)));
     }
 
     private ScopedId reservation(String reservationId) {
@@ -534,6 +510,13 @@ public final class JdbiBalanceStore implements BalanceStore {
 
     private AccountNotFound notFound(String accountId, String action, String key) {
         return new AccountNotFound(accountId, action, DebugContext.observed(key, description, Optional.empty()));
+    }
+
+    static IdempotencyConflictException conflict(String accountId, String key, String kind, long amount,
+            String reference, String attempted) {
+        return new IdempotencyConflictException(accountId, key,
+                "a " + kind.toLowerCase(Locale.ROOT) + " of " + Math.abs(amount) + " for '" + reference + "'",
+                attempted);
     }
 
     static IdempotencyConflictException conflict(LedgerEntry earlier, String attempted) {

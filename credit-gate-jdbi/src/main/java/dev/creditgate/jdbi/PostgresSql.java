@@ -8,12 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every SQL statement of the PostgreSQL store, in one place. Configured names arrive validated and are quoted
- * here; every value is a bind parameter.
+ * Every SQL statement of the PostgreSQL store, in one place, built once per store: configured names arrive validated
+ * and are quoted here; every value is a bind parameter.
  *
- * <p>A charge's success path is one statement: the conditional debit and its ledger row, in a data-modifying CTE.
- * The debit's {@code WHERE balance >= :cost} is re-checked by PostgreSQL on the newest row version after it waits for
- * the row lock, so concurrent charges serialize on the row and never overdraw.
+ * <p>Charges, reservations, captures and releases are each one call of a function that the migration creates
+ * ({@code V1_6__credit_gate_functions.sql}): one statement and one round trip on every path, whatever the outcome.
  */
 final class PostgresSql {
 
@@ -27,12 +26,23 @@ final class PostgresSql {
     private final String accountParam;
     private final String touch;
     private final String ledger;
-    private final String historyIndex;
     private final String holds;
-    private final String holdsIndex;
-    private final String holdsKeyIndex;
-    private final String noActiveHolds;
-    private final boolean ownsAccounts;
+    private final Map<String, String> placeholders;
+
+    private final String chargeCall;
+    private final String chargeBatchCall;
+    private final String reserveCall;
+    private final String captureCall;
+    private final String releaseCall;
+    private final String account;
+    private final String grant;
+    private final String refund;
+    private final String chargeExists;
+    private final String entryByKey;
+    private final String refundOf;
+    private final String balanceQuery;
+    private final String history;
+    private final String purgeHolds;
 
     PostgresSql(Tables tables) {
         String prefix = tables.schema().map(s -> Identifiers.quote(s) + ".").orElse("");
@@ -44,105 +54,50 @@ final class PostgresSql {
         // Only a table credit-gate created is known to have updated_at; an adopted one is left as it is.
         this.touch = tables.ownsAccountsTable() ? ", \"updated_at\" = now()" : "";
         this.ledger = prefix + Identifiers.quote(tables.ledgerTable());
-        this.historyIndex = Identifiers.quote(tables.ledgerTable() + "_history");
-        this.ownsAccounts = tables.ownsAccountsTable();
         this.holds = prefix + Identifiers.quote(tables.holdsTable());
-        this.holdsIndex = Identifiers.quote(tables.holdsTable() + "_active");
-        this.holdsKeyIndex = Identifiers.quote(tables.holdsTable() + "_key");
-        // The one-statement charge must not take held credits. Holds live in another table, which a statement's
-        // snapshot may see too early; holds_until lives in the account row, which PostgreSQL re-reads after waiting
-        // for the row lock. An adopted table has no such column, so its charges always take the locked path.
-        this.noActiveHolds = tables.ownsAccountsTable()
-                ? " AND (\"holds_until\" IS NULL OR \"holds_until\" <= now())"
-                : " AND false";
-    }
+        String function = prefix + "\"" + tables.ledgerTable();
+        this.placeholders = Map.ofEntries(
+                Map.entry("${accounts}", accounts),
+                Map.entry("${account_id}", id),
+                Map.entry("${balance}", balance),
+                Map.entry("${account_value}", idType.cast("p_account")),
+                Map.entry("${owns_accounts}", Boolean.toString(tables.ownsAccountsTable())),
+                Map.entry("${touch}", touch),
+                Map.entry("${ledger}", ledger),
+                Map.entry("${ledger_history_index}", Identifiers.quote(tables.ledgerTable() + "_history")),
+                Map.entry("${holds}", holds),
+                Map.entry("${holds_active_index}", Identifiers.quote(tables.holdsTable() + "_active")),
+                Map.entry("${holds_key_index}", Identifiers.quote(tables.holdsTable() + "_key")),
+                Map.entry("${charge_function}", function + "_charge\""),
+                Map.entry("${charge_batch_function}", function + "_charges\""),
+                Map.entry("${reserve_function}", function + "_reserve\""),
+                Map.entry("${capture_function}", function + "_capture\""),
+                Map.entry("${release_function}", function + "_release\""));
 
-    /** The one-statement charge, taken when the account has no hold in force. */
-    String charge() {
-        return debit(noActiveHolds);
-    }
-
-    /** The charge run under the row lock, after the held credits were counted. */
-    String chargeLocked() {
-        return debit("");
-    }
-
-    private String debit(String condition) {
-        return """
-                WITH debited AS (
-                    UPDATE %1$s SET %3$s = %3$s - :cost%5$s
-                    WHERE %2$s = %4$s AND %3$s >= :cost%7$s
-                    RETURNING %3$s AS balance_after
-                )
-                INSERT INTO %6$s (account_id, kind, amount, balance_after, reference, idempotency_key)
-                SELECT :account, 'CHARGE', -CAST(:cost AS bigint), balance_after, :action, :key FROM debited
-                RETURNING id, balance_after
-                """.formatted(accounts, id, balance, accountParam, touch, ledger, condition);
-    }
-
-    /**
-     * Run after the account row is locked: a new snapshot, so it sees every hold placed before the lock. Says too
-     * whether one of those holds has the key, which then belongs to the hold and cannot be charged.
-     */
-    String held() {
-        return """
-                SELECT COALESCE(sum(amount), 0) AS held, COALESCE(bool_or(idempotency_key = :key), false) AS key_held
-                FROM %s
-                WHERE account_id = :account AND state = 'HELD' AND expires_at > clock_timestamp()
-                """.formatted(holds);
-    }
-
-    String account() {
-        return """
+        this.chargeCall = fill("SELECT * FROM ${charge_function}(:account, :cost, :action, :key)");
+        this.chargeBatchCall = fill("SELECT * FROM ${charge_batch_function}(:accounts, :costs, :actions, :keys)");
+        this.reserveCall = fill("SELECT * FROM ${reserve_function}(:account, :amount, :action, :key, :ttlMillis)");
+        this.captureCall = fill("SELECT * FROM ${capture_function}(:account, :hold, :amount)");
+        this.releaseCall = fill("SELECT * FROM ${release_function}(:account, :hold)");
+        this.account = """
                 SELECT a.%3$s AS posted,
                        COALESCE((SELECT sum(h.amount) FROM %5$s h WHERE h.account_id = :account AND h.state = 'HELD'
                                  AND h.expires_at > clock_timestamp()), 0) AS held,
                        clock_timestamp() AS observed_at
                 FROM %1$s a WHERE a.%2$s = %4$s
                 """.formatted(accounts, id, balance, accountParam, holds);
-    }
-
-    String insertHold() {
-        return """
-                INSERT INTO %s (account_id, action, amount, available_after, idempotency_key, expires_at)
-                VALUES (:account, :action, :amount, :availableAfter, :key,
-                        clock_timestamp() + CAST(:ttlMillis AS bigint) * interval '1 millisecond')
-                RETURNING id, expires_at
-                """.formatted(holds);
-    }
-
-    static final String HOLD_COLUMNS =
-            "id, account_id, action, amount, available_after, idempotency_key, state, expires_at, capture_entry, "
-                    + "expires_at <= clock_timestamp() AS expired, "
-                    + "settled_at IS NOT NULL AND settled_at >= expires_at AS settled_after_expiry";
-
-    /** The key's reservation that is held (maybe expired) or captured; released ones gave their key back. */
-    String holdByKey() {
-        return "SELECT %s FROM %s WHERE account_id = :account AND idempotency_key = :key AND state <> 'RELEASED'"
-                .formatted(HOLD_COLUMNS, holds);
-    }
-
-    String holdById() {
-        return "SELECT %s FROM %s WHERE account_id = :account AND id = :id".formatted(HOLD_COLUMNS, holds);
-    }
-
-    String lockHold() {
-        return "SELECT %s FROM %s WHERE account_id = :account AND id = :id FOR UPDATE".formatted(HOLD_COLUMNS, holds);
-    }
-
-    String settleHold() {
-        return """
-                UPDATE %s SET state = :state, capture_entry = :entry, settled_at = clock_timestamp()
-                WHERE account_id = :account AND id = :id AND state = 'HELD'
-                """.formatted(holds);
-    }
-
-    /**
-     * Deletes one batch of holds settled, or expired, before {@code now - retention}. Rows locked by a capture or
-     * release in flight are skipped, left for the next run.
-     */
-    String purgeHolds() {
-        return """
+        this.grant = grantStatement();
+        this.refund = refundStatement();
+        this.chargeExists = "SELECT EXISTS (SELECT 1 FROM %s WHERE account_id = :chargeAccount AND id = :charge "
+                .formatted(ledger) + "AND kind = 'CHARGE')";
+        this.entryByKey = "SELECT %s FROM %s WHERE account_id = :account AND idempotency_key = :key"
+                .formatted(LEDGER_COLUMNS, ledger);
+        this.refundOf = "SELECT %s FROM %s WHERE account_id = :chargeAccount AND reverses = :charge"
+                .formatted(LEDGER_COLUMNS, ledger);
+        this.balanceQuery = "SELECT %s FROM %s WHERE %s = %s".formatted(balance, accounts, id, accountParam);
+        this.history = "SELECT %s FROM %s WHERE account_id = :account AND id < :before ORDER BY id DESC LIMIT :limit"
+                .formatted(LEDGER_COLUMNS, ledger);
+        this.purgeHolds = """
                 DELETE FROM %1$s WHERE id IN (
                     SELECT id FROM %1$s
                     WHERE CASE WHEN state = 'HELD' THEN expires_at ELSE settled_at END
@@ -152,37 +107,71 @@ final class PostgresSql {
                 """.formatted(holds);
     }
 
-    /** Keeps holds_until truthful after a hold is placed or settled; a no-op for an adopted table. */
-    String refreshHoldsUntil() {
-        if (!ownsAccounts) {
-            return "SELECT 1";
-        }
-        return """
-                UPDATE %1$s SET "holds_until" = (
-                    SELECT max(expires_at) FROM %4$s
-                    WHERE account_id = :account AND state = 'HELD' AND expires_at > clock_timestamp())
-                WHERE %2$s = %3$s
-                """.formatted(accounts, id, accountParam, holds);
+    /** A charge on every path: see {@code V1_6__credit_gate_functions.sql} for its outcome codes. */
+    String chargeCall() {
+        return chargeCall;
     }
 
-    /**
-     * Locks an account row inside a transaction (after a charge debited nothing, or before a hold changes). The plain
-     * sub-select sees the row as the statement's snapshot and the SELECT policies allow; the FOR UPDATE one waits for
-     * the row lock and sees the newest version, as the UPDATE policies allow. Together they tell a missing row from a
-     * hidden one from a low balance.
-     */
-    String lockAccount() {
-        return """
-                WITH locked AS (
-                    SELECT %3$s AS balance FROM %1$s WHERE %2$s = %4$s FOR UPDATE
-                )
-                SELECT (SELECT %3$s FROM %1$s WHERE %2$s = %4$s) AS visible_balance,
-                       (SELECT balance FROM locked) AS locked_balance,
-                       clock_timestamp() AS observed_at
-                """.formatted(accounts, id, balance, accountParam);
+    /** Many charges in one transaction, each decided as {@link #chargeCall()} decides one. */
+    String chargeBatchCall() {
+        return chargeBatchCall;
+    }
+
+    String reserveCall() {
+        return reserveCall;
+    }
+
+    String captureCall() {
+        return captureCall;
+    }
+
+    String releaseCall() {
+        return releaseCall;
+    }
+
+    /** Posted and held credits in one statement's snapshot. */
+    String account() {
+        return account;
     }
 
     String grant() {
+        return grant;
+    }
+
+    String refund() {
+        return refund;
+    }
+
+    String chargeExists() {
+        return chargeExists;
+    }
+
+    String entryByKey() {
+        return entryByKey;
+    }
+
+    String refundOf() {
+        return refundOf;
+    }
+
+    String balance() {
+        return balanceQuery;
+    }
+
+    /** A page by keyset: the entries older than {@code :before}, one more than the page holds to tell if more follow. */
+    String history() {
+        return history;
+    }
+
+    /**
+     * Deletes one batch of holds settled, or expired, before {@code now - retention}. Rows locked by a capture or
+     * release in flight are skipped, left for the next run.
+     */
+    String purgeHolds() {
+        return purgeHolds;
+    }
+
+    private String grantStatement() {
         return """
                 WITH credited AS (
                     INSERT INTO %1$s AS a (%2$s, %3$s) VALUES (%4$s, :amount)
@@ -195,7 +184,7 @@ final class PostgresSql {
                 """.formatted(accounts, id, balance, accountParam, touch, ledger);
     }
 
-    String refund() {
+    private String refundStatement() {
         return """
                 WITH charge AS (
                     SELECT id, account_id, -amount AS amount FROM %6$s
@@ -227,51 +216,19 @@ final class PostgresSql {
                 """.formatted(accounts, id, balance, ledger);
     }
 
-    String chargeExists() {
-        return "SELECT EXISTS (SELECT 1 FROM %s WHERE account_id = :chargeAccount AND id = :charge AND kind = 'CHARGE')"
-                .formatted(ledger);
-    }
-
-    String entryByKey() {
-        return "SELECT %s FROM %s WHERE account_id = :account AND idempotency_key = :key"
-                .formatted(LEDGER_COLUMNS, ledger);
-    }
-
-    String refundOf() {
-        return "SELECT %s FROM %s WHERE account_id = :chargeAccount AND reverses = :charge"
-                .formatted(LEDGER_COLUMNS, ledger);
-    }
-
-    String entryById() {
-        return "SELECT %s FROM %s WHERE account_id = :account AND id = :id".formatted(LEDGER_COLUMNS, ledger);
-    }
-
-    String balance() {
-        return "SELECT %s FROM %s WHERE %s = %s".formatted(balance, accounts, id, accountParam);
-    }
-
-    /** A page by keyset: the entries older than {@code :before}, one more than the page holds to tell if more follow. */
-    String history() {
-        return "SELECT %s FROM %s WHERE account_id = :account AND id < :before ORDER BY id DESC LIMIT :limit"
-                .formatted(LEDGER_COLUMNS, ledger);
-    }
-
-    /** The DDL scripts, in order, with their placeholders filled; the accounts script only when we own the table. */
+    /** The DDL scripts, in order, with their placeholders filled; the accounts scripts only when we own the table. */
     List<String> migration(boolean includeAccounts) {
-        Map<String, String> placeholders = Map.of(
-                "${accounts}", accounts,
-                "${ledger}", ledger,
-                "${ledger_history_index}", historyIndex,
-                "${holds}", holds,
-                "${holds_active_index}", holdsIndex,
-                "${holds_key_index}", holdsKeyIndex);
-        String ledgerDdl = fill(resource("V1_2__credit_ledger.sql"), placeholders);
-        String holdsDdl = fill(resource("V1_3__credit_holds.sql"), placeholders);
-        String holdsKeyDdl = fill(resource("V1_5__credit_holds_key_reuse.sql"), placeholders);
-        return includeAccounts
-                ? List.of(fill(resource("V1_1__credit_accounts.sql"), placeholders), ledgerDdl, holdsDdl,
-                        fill(resource("V1_4__credit_accounts_holds_until.sql"), placeholders), holdsKeyDdl)
-                : List.of(ledgerDdl, holdsDdl, holdsKeyDdl);
+        List<String> scripts = includeAccounts
+                ? List.of("V1_1__credit_accounts.sql", "V1_2__credit_ledger.sql", "V1_3__credit_holds.sql",
+                        "V1_4__credit_accounts_holds_until.sql", "V1_5__credit_holds_key_reuse.sql",
+                        "V1_6__credit_gate_functions.sql")
+                : List.of("V1_2__credit_ledger.sql", "V1_3__credit_holds.sql", "V1_5__credit_holds_key_reuse.sql",
+                        "V1_6__credit_gate_functions.sql");
+        return scripts.stream().map(script -> fill(resource(script))).toList();
+    }
+
+    private String fill(String template) {
+        return fill(template, placeholders);
     }
 
     private static String fill(String template, Map<String, String> placeholders) {

@@ -63,6 +63,11 @@ final class SqlFailures {
         return sqlState(failure).filter(UNIQUE_VIOLATION::equals).isPresent();
     }
 
+    /** The store's functions raise CG001 when they are asked to decide under a lock outside READ COMMITTED. */
+    static boolean needsReadCommitted(Throwable failure) {
+        return sqlState(failure).filter("CG001"::equals).isPresent();
+    }
+
     static boolean isTooLong(Throwable failure) {
         return sqlState(failure).filter(STRING_DATA_RIGHT_TRUNCATION::equals).isPresent();
     }
@@ -121,6 +126,7 @@ final class SqlFailures {
         return switch (sqlState) {
             case "42P01" -> " (a table is missing: run JdbiBalanceStore.migrate() or the migration scripts)";
             case "42703" -> " (a column is missing: check the adopted table's column names)";
+            case "42883" -> " (a function is missing: run JdbiBalanceStore.migrate() or the migration scripts)";
             case "42501" -> " (the database role lacks a privilege, or a row-level security policy forbids the change)";
             case "3F000" -> " (the schema does not exist: run JdbiBalanceStore.migrate())";
             case "23502" -> " (a NOT NULL column without a default blocks creating an account in the adopted table)";

@@ -101,14 +101,19 @@ class IncidentScenariosTest {
     }
 
     @Test
-    void aMissingTableIsAMisconfigurationNotRetried() {
+    void aDatabaseNeverMigratedIsAMisconfigurationNotRetried() {
         CreditGate gate = CreditGate.builder().store(store(admin, "never_migrated")).build();
 
         assertThatThrownBy(() -> gate.charge("user-1", 2, "audio.upload"))
                 .isInstanceOf(CreditStoreMisconfiguredException.class)
+                .hasMessageContaining("42883")
+                .hasMessageContaining("never_migrated_ledger_charge")
+                .hasMessageContaining("run JdbiBalanceStore.migrate()");
+        assertThatThrownBy(() -> gate.balance("user-1"))
+                .isInstanceOf(CreditStoreMisconfiguredException.class)
                 .hasMessageContaining("42P01")
                 .hasMessageContaining("migrate()");
-        assertThat(gate.retry().getMetrics().getNumberOfFailedCallsWithoutRetryAttempt()).isEqualTo(1);
+        assertThat(gate.retry().getMetrics().getNumberOfFailedCallsWithoutRetryAttempt()).isEqualTo(2);
         assertThat(gate.retry().getMetrics().getNumberOfFailedCallsWithRetryAttempt()).isZero();
     }
 

@@ -17,7 +17,13 @@ final class Pools {
     }
 
     static HikariDataSource hikari(PostgresTestDatabase db, String applicationName, int size) {
+        return hikari(db, applicationName, size, null);
+    }
+
+    /** A pool whose every new session first runs {@code initSql} (null for none). */
+    static HikariDataSource hikari(PostgresTestDatabase db, String applicationName, int size, String initSql) {
         HikariConfig config = new HikariConfig();
+        config.setConnectionInitSql(initSql);
         // The application name tags the pool's sessions, so a test can find (and kill) exactly them.
         config.setJdbcUrl(db.jdbcUrl().replaceAll("ApplicationName=[^&]*", "ApplicationName=" + applicationName));
         config.setUsername(db.user());
