@@ -74,10 +74,16 @@ import org.jdbi.v3.core.Jdbi;
  *
  * <p>Thread-safe; it takes a connection from the {@link Jdbi} per call.
  */
-public final class JdbiBalanceStore implements BalanceStore {
+public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
 
     /** Serializes concurrent {@link #migrate()} calls from many instances. */
     private static final long MIGRATION_LOCK = 0x63726564_69746761L;
+
+    /** The default number of lanes that send batched charges. */
+    public static final int DEFAULT_BATCH_LANES = 4;
+
+    /** The default most charges in one batch. */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 500;
 
     /** Holds deleted per transaction by {@link #purgeSettledHolds(Duration)}. */
     private static final int PURGE_BATCH = 1_000;
@@ -87,8 +93,10 @@ public final class JdbiBalanceStore implements BalanceStore {
     private final PostgresSql sql;
     private final String description;
     private final HoldOperations holds;
+    /** Coalesces concurrent charges, when batching is on; otherwise null. */
+    private final ChargeBatcher batcher;
 
-    private JdbiBalanceStore(Jdbi jdbi, Tables tables) {
+    private JdbiBalanceStore(Jdbi jdbi, Tables tables, Builder builder) {
         this.jdbi = jdbi;
         this.tables = tables;
         this.sql = new PostgresSql(tables);
@@ -96,6 +104,9 @@ public final class JdbiBalanceStore implements BalanceStore {
                 + "accounts=" + tables.accountsTable() + " ledger=" + tables.ledgerTable()
                 + " holds=" + tables.holdsTable();
         this.holds = new HoldOperations(sql, description);
+        this.batcher = builder.batching
+                ? new ChargeBatcher(builder.batchLanes, builder.maxBatchSize, sql, this::run, description)
+                : null;
     }
 
     /**
@@ -168,6 +179,9 @@ public final class JdbiBalanceStore implements BalanceStore {
         if (!tables.idType().isCanonical(accountId)) {
             return notFound(accountId, action, idempotencyKey);
         }
+        if (batcher != null) {
+            return batcher.charge(accountId, cost, action, idempotencyKey);
+        }
         return run("charge", handle -> decided(handle, tx -> tx.createQuery(sql.chargeCall())
                 .bind("account", accountId)
                 .bind("cost", cost)
@@ -223,7 +237,7 @@ public final class JdbiBalanceStore implements BalanceStore {
      * one round trip; if the connection's isolation is another (SQLSTATE CG001), again in a transaction that sets
      * READ COMMITTED itself.
      */
-    private static <T> T decided(Handle handle, HandleCallback<T, RuntimeException> call) {
+    static <T> T decided(Handle handle, HandleCallback<T, RuntimeException> call) {
         try {
             return call.withHandle(handle);
         } catch (RuntimeException failure) {
@@ -463,6 +477,18 @@ public final class JdbiBalanceStore implements BalanceStore {
         return description;
     }
 
+    /**
+     * Stops the threads that send batched charges, when batching is on; charges waiting for a batch then fail with a
+     * {@link TransientStoreException} (nothing applied). Does nothing otherwise. The store's tables, and the Jdbi
+     * and its connections, are left as they are.
+     */
+    @Override
+    public void close() {
+        if (batcher != null) {
+            batcher.close();
+        }
+    }
+
     @Override
     public String toString() {
         return "JdbiBalanceStore[" + description + "]";
@@ -472,7 +498,7 @@ public final class JdbiBalanceStore implements BalanceStore {
      * Runs one operation on its own handle, translating failures: those while connecting happened before anything
      * was sent, so they are at worst transient; the rest are classified by SQLSTATE.
      */
-    private <T> T run(String operation, HandleCallback<T, RuntimeException> body) {
+    <T> T run(String operation, HandleCallback<T, RuntimeException> body) {
         Handle handle;
         try {
             handle = jdbi.open();
@@ -560,6 +586,9 @@ public final class JdbiBalanceStore implements BalanceStore {
         private boolean ownsAccountsTable = true;
         private String ledgerTable = "credit_ledger";
         private String holdsTable = "credit_holds";
+        private boolean batching;
+        private int batchLanes = DEFAULT_BATCH_LANES;
+        private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
 
         private Builder(Jdbi jdbi) {
             this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -644,6 +673,55 @@ public final class JdbiBalanceStore implements BalanceStore {
         }
 
         /**
+         * Turns batched charges on or off (default off). With batching, concurrent charges coalesce into one round
+         * trip and one transaction per batch: each account's charges go, in the order they arrive, to one of
+         * {@link #batchLanes(int) lanes}, and a lane sends whatever is queued, up to {@link #maxBatchSize(int)}, as soon
+         * as its previous batch is answered (no waiting when idle). Every charge keeps its own guarantees: it is
+         * decided as a single charge is, its rejection does not fail the others, and a batch that fails as a whole
+         * fails each charge with the classified exception, which the gate retries by its key. Reservations, captures,
+         * releases, grants and refunds are not batched. Each lane is a daemon thread and uses one connection of the
+         * pool while a batch is in flight; {@link JdbiBalanceStore#close()} stops them.
+         *
+         * @param enabled whether to batch charges
+         * @return this builder
+         */
+        public Builder batching(boolean enabled) {
+            this.batching = enabled;
+            return this;
+        }
+
+        /**
+         * Sets how many lanes send batches at once (default {@value JdbiBalanceStore#DEFAULT_BATCH_LANES}), each with
+         * its own thread and, while a batch is in flight, its own connection. One account always uses the same lane.
+         *
+         * @param lanes from 1 to 64
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder batchLanes(int lanes) {
+            if (lanes < 1 || lanes > 64) {
+                throw new IllegalArgumentException("batchLanes must be between 1 and 64, got " + lanes);
+            }
+            this.batchLanes = lanes;
+            return this;
+        }
+
+        /**
+         * Sets the most charges one batch holds (default {@value JdbiBalanceStore#DEFAULT_MAX_BATCH_SIZE}).
+         *
+         * @param size from 1 to 10,000
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder maxBatchSize(int size) {
+            if (size < 1 || size > 10_000) {
+                throw new IllegalArgumentException("maxBatchSize must be between 1 and 10000, got " + size);
+            }
+            this.maxBatchSize = size;
+            return this;
+        }
+
+        /**
          * Builds the store. Does no I/O.
          *
          * @return the store
@@ -655,7 +733,7 @@ public final class JdbiBalanceStore implements BalanceStore {
                         + "got " + accountsTable + ", " + ledgerTable + ", " + holdsTable);
             }
             return new JdbiBalanceStore(jdbi, new Tables(schema, accountsTable, idColumn, balanceColumn, idType,
-                    ownsAccountsTable, ledgerTable, holdsTable));
+                    ownsAccountsTable, ledgerTable, holdsTable), this);
         }
     }
 }

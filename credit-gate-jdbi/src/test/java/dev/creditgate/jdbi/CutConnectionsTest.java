@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Exactly-once when the network cuts connections between driver and server, including after a statement reached
@@ -40,6 +42,8 @@ class CutConnectionsTest {
     private static ChaosProxy proxy;
     private static HikariDataSource pool;
     private static CreditGate gate;
+    private static JdbiBalanceStore batchedStore;
+    private static CreditGate batchedGate;
 
     @BeforeAll
     static void start() {
@@ -56,10 +60,13 @@ class CutConnectionsTest {
         config.setConnectionTimeout(5_000);
         pool = new HikariDataSource(config);
         gate = CreditGate.builder().store(JdbiBalanceStore.create(Jdbi.create(pool))).build();
+        batchedStore = JdbiBalanceStore.builder(Jdbi.create(pool)).batching(true).batchLanes(2).build();
+        batchedGate = CreditGate.builder().store(batchedStore).build();
     }
 
     @AfterAll
     static void stop() {
+        batchedStore.close();
         pool.close();
         proxy.close();
     }
@@ -89,10 +96,13 @@ class CutConnectionsTest {
         assertThatAccount(gate, "request-lost").hasBalance(90).hasLedgerEntries(2);
     }
 
-    @Test
-    void randomCutsNeverChargeAKeyTwiceNorLoseOne() throws Exception {
+    @ParameterizedTest(name = "batched={0}")
+    @ValueSource(booleans = {false, true})
+    void randomCutsNeverChargeAKeyTwiceNorLoseOne(boolean batched) throws Exception {
         long initial = 1_000_000;
-        List<String> accounts = List.of("cut-a", "cut-b");
+        String mode = batched ? "-batched" : "";
+        List<String> accounts = List.of("cut-a" + mode, "cut-b" + mode);
+        CreditGate gate = batched ? batchedGate : CutConnectionsTest.gate;
         accounts.forEach(account -> gate.grant(account, initial, "funds"));
         AtomicLong[] costs = {new AtomicLong(), new AtomicLong()};
         ConcurrentLinkedQueue<ChargeRequest> unsettled = new ConcurrentLinkedQueue<>();

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Exactly-once under killed connections: while 8 threads charge, another thread terminates their backends every
@@ -51,6 +53,8 @@ class KilledConnectionsTest {
 
     private static HikariDataSource pool;
     private static CreditGate gate;
+    private static JdbiBalanceStore batchedStore;
+    private static CreditGate batchedGate;
 
     @BeforeAll
     static void start() {
@@ -59,16 +63,22 @@ class KilledConnectionsTest {
         JdbiBalanceStore store = JdbiBalanceStore.create(Jdbi.create(pool));
         store.migrate();
         gate = CreditGate.builder().store(store).build();
+        batchedStore = JdbiBalanceStore.builder(Jdbi.create(pool)).batching(true).batchLanes(2).build();
+        batchedGate = CreditGate.builder().store(batchedStore).build();
     }
 
     @AfterAll
     static void stop() {
+        batchedStore.close();
         pool.close();
     }
 
-    @Test
-    void killedBackendsNeverChargeAKeyTwiceNorLoseOne() throws Exception {
-        List<String> accounts = List.of("kill-a", "kill-b", "kill-c", "kill-d");
+    @ParameterizedTest(name = "batched={0}")
+    @ValueSource(booleans = {false, true})
+    void killedBackendsNeverChargeAKeyTwiceNorLoseOne(boolean batched) throws Exception {
+        String mode = batched ? "-batched" : "";
+        List<String> accounts = List.of("kill-a" + mode, "kill-b" + mode, "kill-c" + mode, "kill-d" + mode);
+        CreditGate gate = batched ? batchedGate : KilledConnectionsTest.gate;
         accounts.forEach(account -> gate.grant(account, INITIAL, "funds"));
         Map<String, AtomicLong> costOfAllKeys = new ConcurrentHashMap<>();
         accounts.forEach(account -> costOfAllKeys.put(account, new AtomicLong()));

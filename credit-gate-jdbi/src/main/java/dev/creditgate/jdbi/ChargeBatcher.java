@@ -1,0 +1,200 @@
+package dev.creditgate.jdbi;
+
+import dev.creditgate.ChargeResult;
+import dev.creditgate.TransientStoreException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+
+/**
+ * Coalesces concurrent charges into one round trip and one transaction per batch: group commit.
+ *
+ * <p>Each account belongs to one lane (by the hash of its id), and each lane has one thread that sends its batches
+ * one after another: a caller's charge joins the lane's queue and the lane takes everything queued, up to the
+ * maximum, as soon as its previous batch is answered. No one waits for a batch to fill: an idle lane sends a lone
+ * charge at once, and the next batch forms while one is in flight. So one account's charges reach the database in
+ * the order they arrived, and two batches of this store never contend for an account; the batch function locks
+ * accounts in one global order, so batches of other instances cannot deadlock with them either.
+ *
+ * <p>Every charge of a batch is decided exactly as a single charge is. A batch that fails as a whole (its connection
+ * lost, a serialization failure) fails each of its charges with the same classified exception, so that the gate
+ * retries each with its own key: a charge that did commit then replays.
+ */
+final class ChargeBatcher implements AutoCloseable {
+
+    /** Runs one batch on a connection of the store and classifies its failures, as every store call is run. */
+    interface Runner {
+        <T> T run(String operation, HandleCallback<T, RuntimeException> body);
+    }
+
+    private final Lane[] lanes;
+    private final int maxBatchSize;
+    private final PostgresSql sql;
+    private final Runner runner;
+    private final String description;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    ChargeBatcher(int laneCount, int maxBatchSize, PostgresSql sql, Runner runner, String description) {
+        this.maxBatchSize = maxBatchSize;
+        this.sql = sql;
+        this.runner = runner;
+        this.description = description;
+        this.lanes = new Lane[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            lanes[i] = new Lane(i);
+        }
+    }
+
+    ChargeResult charge(String accountId, long cost, String action, String key) {
+        Pending pending = new Pending(accountId, cost, action, key);
+        lanes[Math.floorMod(accountId.hashCode(), lanes.length)].submit(pending);
+        try {
+            return pending.result.join();
+        } catch (CompletionException failure) {
+            throw (RuntimeException) failure.getCause();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            for (Lane lane : lanes) {
+                LockSupport.unpark(lane.thread);
+            }
+        }
+    }
+
+    /** One charge waiting for its batch. */
+    private static final class Pending {
+        final String accountId;
+        final long cost;
+        final String action;
+        final String key;
+        final CompletableFuture<ChargeResult> result = new CompletableFuture<>();
+
+        Pending(String accountId, long cost, String action, String key) {
+            this.accountId = accountId;
+            this.cost = cost;
+            this.action = action;
+            this.key = key;
+        }
+    }
+
+    private final class Lane implements Runnable {
+        private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+        private final Thread thread;
+
+        Lane(int index) {
+            thread = new Thread(this, "credit-gate-batch-" + index);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void submit(Pending pending) {
+            if (closed.get()) {
+                pending.result.completeExceptionally(closedFailure());
+                return;
+            }
+            queue.add(pending);
+            LockSupport.unpark(thread);
+        }
+
+        @Override
+        public void run() {
+            List<Pending> batch = new ArrayList<>(maxBatchSize);
+            while (!closed.get()) {
+                Pending next;
+                while (batch.size() < maxBatchSize && (next = queue.poll()) != null) {
+                    batch.add(next);
+                }
+                if (batch.isEmpty()) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                send(batch);
+                batch.clear();
+            }
+            Pending left;
+            while ((left = queue.poll()) != null) {
+                left.result.completeExceptionally(closedFailure());
+            }
+        }
+
+        private void send(List<Pending> batch) {
+            try {
+                Object[] outcomes = runner.run("charge batch", handle -> decide(handle, batch));
+                for (int i = 0; i < batch.size(); i++) {
+                    if (outcomes[i] instanceof ChargeResult result) {
+                        batch.get(i).result.complete(result);
+                    } else {
+                        batch.get(i).result.completeExceptionally((RuntimeException) outcomes[i]);
+                    }
+                }
+            } catch (RuntimeException failure) {
+                // The batch failed as a whole: each charge gets the classified failure and is retried by its key.
+                for (Pending pending : batch) {
+                    pending.result.completeExceptionally(failure);
+                }
+            }
+        }
+    }
+
+    /**
+     * Sends one batch and returns, per charge in batch order, its {@link ChargeResult} or the exception that rejects
+     * it alone (an idempotency conflict, say): one charge's rejection does not fail the others.
+     */
+    private Object[] decide(Handle handle, List<Pending> batch) {
+        int size = batch.size();
+        String[] accounts = new String[size];
+        long[] costs = new long[size];
+        String[] actions = new String[size];
+        String[] keys = new String[size];
+        for (int i = 0; i < size; i++) {
+            Pending pending = batch.get(i);
+            accounts[i] = pending.accountId;
+            costs[i] = pending.cost;
+            actions[i] = pending.action;
+            keys[i] = pending.key;
+        }
+        Object[] outcomes = new Object[size];
+        JdbiBalanceStore.decided(handle, tx -> {
+            tx.createQuery(sql.chargeBatchCall())
+                    .bind("accounts", accounts)
+                    .bind("costs", costs)
+                    .bind("actions", actions)
+                    .bind("keys", keys)
+                    .map((rs, ctx) -> new Decided(rs.getInt(1) - 1, JdbiBalanceStore.ChargeOutcome.read(rs, 2)))
+                    .forEach(decided -> {
+                        int i = decided.index();
+                        try {
+                            outcomes[i] = decided.outcome().toResult(accounts[i], costs[i], actions[i], keys[i],
+                                    description);
+                        } catch (RuntimeException rejected) {
+                            outcomes[i] = rejected;
+                        }
+                    });
+            return null;
+        });
+        for (int i = 0; i < size; i++) {
+            if (outcomes[i] == null) {
+                outcomes[i] = new IllegalStateException("charge batch: the database answered no row for charge "
+                        + (i + 1) + " of " + size);
+            }
+        }
+        return outcomes;
+    }
+
+    private record Decided(int index, JdbiBalanceStore.ChargeOutcome outcome) {
+    }
+
+    private static TransientStoreException closedFailure() {
+        return new TransientStoreException("charge: the store's batching was closed", null);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.creditgate.jdbi;
+
+import static dev.creditgate.test.CreditGateAssertions.assertThatAccount;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.creditgate.BalanceStore;
+import dev.creditgate.ChargeRequest;
+import dev.creditgate.ChargeResult;
+import dev.creditgate.Charged;
+import dev.creditgate.IdempotencyConflictException;
+import dev.creditgate.InsufficientCredits;
+import dev.creditgate.test.BalanceStoreContract;
+import dev.creditgate.test.PostgresTestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The PostgreSQL store passes the whole store contract with batched charges, and batches keep each charge's rules. */
+class BatchedContractTest extends BalanceStoreContract {
+
+    @RegisterExtension
+    static final PostgresTestDatabase db = PostgresTestDatabase.create();
+
+    private static HikariDataSource pool;
+    private static JdbiBalanceStore store;
+
+    @BeforeAll
+    static void migrate() {
+        pool = Pools.hikari(db, "creditgate-batched", STORM_THREADS + 2);
+        store = JdbiBalanceStore.builder(Jdbi.create(pool)).batching(true).batchLanes(3).maxBatchSize(64).build();
+        store.migrate();
+    }
+
+    @AfterAll
+    static void closePool() {
+        store.close();
+        pool.close();
+    }
+
+    @Override
+    protected BalanceStore store() {
+        return store;
+    }
+
+    @Test
+    void chargesInOneBatchAreEachConditionalOnWhatTheOnesBeforeLeft() throws Exception {
+        String account = newAccountId();
+        gate.grant(account, 10, "funds");
+        gate.charge(ChargeRequest.of(account, 1, "first").idempotencyKey("used")).orElseThrow();
+        // Many charges on one account at once land in few batches: each is conditional on what the ones before left.
+        List<ChargeRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            requests.add(ChargeRequest.of(account, 2, "batch").idempotencyKey("k-" + i));
+        }
+        requests.add(ChargeRequest.of(account, 1, "first").idempotencyKey("used"));
+        requests.add(ChargeRequest.of(account, 5, "other").idempotencyKey("used"));
+
+        List<Object> outcomes = submitAtOnce(requests);
+
+        long charged = outcomes.subList(0, 12).stream().filter(o -> o instanceof Charged c && !c.replayed()).count();
+        long insufficient = outcomes.subList(0, 12).stream().filter(InsufficientCredits.class::isInstance).count();
+        assertThat(charged).isEqualTo(4);
+        assertThat(insufficient).isEqualTo(8);
+        assertThat(outcomes.get(12)).isInstanceOfSatisfying(Charged.class, c -> assertThat(c.replayed()).isTrue());
+        assertThat(outcomes.get(13)).isInstanceOf(IdempotencyConflictException.class);
+        assertThatAccount(gate, account).hasBalance(1).hasLedgerEntries(6).hasLedgerSummingToBalance();
+    }
+
+    @Test
+    void theSameKeyTwiceInOneBatchChargesOnce() throws Exception {
+        String account = newAccountId();
+        gate.grant(account, 100, "funds");
+        List<ChargeRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            requests.add(ChargeRequest.of(account, 7, "dup").idempotencyKey("same"));
+        }
+
+        List<Object> outcomes = submitAtOnce(requests);
+
+        assertThat(outcomes).allSatisfy(o -> assertThat(o).isInstanceOf(Charged.class));
+        assertThat(outcomes.stream().filter(o -> !((Charged) o).replayed()).count()).isEqualTo(1);
+        assertThatAccount(gate, account).hasBalance(93).hasLedgerEntries(2);
+    }
+
+    @Test
+    void aClosedStoreFailsChargesAsNothingApplied() {
+        JdbiBalanceStore closed = JdbiBalanceStore.builder(Jdbi.create(pool)).batching(true).build();
+        closed.close();
+
+        assertThatThrownBy(() -> closed.charge("anyone", 1, "x", "k"))
+                .isInstanceOf(dev.creditgate.TransientStoreException.class).hasMessageContaining("closed");
+    }
+
+    /** Submits every request from its own thread at the same moment; returns each result or exception, in order. */
+    private List<Object> submitAtOnce(List<ChargeRequest> requests) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(requests.size());
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Object>> futures = new ArrayList<>();
+            for (ChargeRequest request : requests) {
+                futures.add(threads.submit(() -> {
+                    start.await();
+                    try {
+                        ChargeResult result = gate.charge(request);
+                        return result;
+                    } catch (RuntimeException rejected) {
+                        return rejected;
+                    }
+                }));
+            }
+            start.countDown();
+            List<Object> outcomes = new ArrayList<>();
+            for (Future<Object> future : futures) {
+                outcomes.add(future.get(1, TimeUnit.MINUTES));
+            }
+            return outcomes;
+        } finally {
+            threads.shutdownNow();
+            threads.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+}
