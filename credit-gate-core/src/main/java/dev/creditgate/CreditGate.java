@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -96,7 +95,9 @@ public final class CreditGate {
         long after = call(CreditGateEvent.Operation.GRANT, null,
                 () -> "grant of " + amount + " to '" + accountId + "'", idempotencyKey,
                 () -> store.grant(accountId, amount, reason, idempotencyKey)).value();
-        LOG.debug("granted {} to '{}' for '{}': balance {}", amount, accountId, reason, after);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("granted {} to '{}' for '{}': balance {}", amount, accountId, reason, after);
+        }
         return after;
     }
 
@@ -141,8 +142,10 @@ public final class CreditGate {
                 key,
                 () -> store.charge(request.accountId(), request.cost(), request.action(), key));
         ChargeResult result = withGateDebug(outcome);
-        LOG.debug("charge of {} to '{}' for '{}' with key '{}': {}",
-                request.cost(), request.accountId(), request.action(), key, result);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("charge of {} to '{}' for '{}' with key '{}': {}",
+                    request.cost(), request.accountId(), request.action(), key, result);
+        }
         return result;
     }
 
@@ -222,8 +225,10 @@ public final class CreditGate {
                 key,
                 () -> store.reserve(request.accountId(), request.amount(), request.action(), request.ttl(), key));
         ReserveResult result = withGateDebug(outcome);
-        LOG.debug("reservation of {} on '{}' for '{}' with key '{}': {}",
-                request.amount(), request.accountId(), request.action(), key, result);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("reservation of {} on '{}' for '{}' with key '{}': {}",
+                    request.amount(), request.accountId(), request.action(), key, result);
+        }
         return result;
     }
 
@@ -409,7 +414,9 @@ public final class CreditGate {
         Refund refund = call(CreditGateEvent.Operation.REFUND, null,
                 () -> "refund of '" + transactionId + "' (refunding it again settles it)", key,
                 () -> store.refund(accountId, transactionId, reason, key)).value();
-        LOG.debug("refund of '{}' of '{}' for '{}': {}", transactionId, accountId, reason, refund);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("refund of '{}' of '{}' for '{}': {}", transactionId, accountId, reason, refund);
+        }
         return refund;
     }
 
@@ -598,7 +605,7 @@ public final class CreditGate {
     }
 
     private static String newKey() {
-        return UUID.randomUUID().toString();
+        return FreshKeys.next();
     }
 
     /** Builds a {@link CreditGate}. Not thread-safe; build once and share the gate. */

@@ -1,16 +1,17 @@
 package dev.creditgate;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,16 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * holds with expiry by its clock) and passes the same contract tests.
  *
  * <p>Each account is guarded by its own lock, so charges on different accounts never wait for each other. Nothing
- * survives the JVM.
+ * survives the JVM. Transaction and reservation ids name their account (its id in base64url, then the entry's
+ * number), so that an id counted from another is never another account's.
  */
 public final class InMemoryBalanceStore implements BalanceStore {
 
     private final ConcurrentHashMap<String, Account> accounts = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, LedgerEntry> charges = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Hold> reservations = new ConcurrentHashMap<>();
     private final Clock clock;
 
     private static final String CURSOR_PREFIX = "mem:";
+    private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder ID_DECODER = Base64.getUrlDecoder();
 
     /** Creates an empty store on the system clock (UTC). */
     public InMemoryBalanceStore() {
@@ -60,21 +62,19 @@ public final class InMemoryBalanceStore implements BalanceStore {
                 }
                 return charged(earlier).asReplay();
             }
-            Instant now = clock.instant();
             Hold holding = account.holdsByKey.get(idempotencyKey);
-            if (holding != null && holding.stateAt(now) == ReservationState.HELD) {
+            if (holding != null && holding.stateAt(clock.instant()) == ReservationState.HELD) {
                 throw new IdempotencyConflictException(accountId, idempotencyKey,
                         "reservation '" + holding.reserved.reservationId() + "', which still holds credits",
                         "a charge of " + cost + " for '" + action + "'");
             }
-            long available = account.available(now);
+            // The clock is read only when holds or a rejection need it: a charge's ledger entry reads it anyway.
+            long available = account.activeHolds.isEmpty() ? account.balance : account.available(clock.instant());
             if (available < cost) {
                 return new InsufficientCredits(accountId, action, cost, available,
-                        DebugContext.observed(idempotencyKey, describe(), Optional.of(now)));
+                        DebugContext.observed(idempotencyKey, describe(), Optional.of(clock.instant())));
             }
-            LedgerEntry entry = account.post(LedgerEntry.Kind.CHARGE, -cost, action, idempotencyKey, Optional.empty());
-            charges.put(entry.transactionId(), entry);
-            return charged(entry);
+            return charged(account.post(LedgerEntry.Kind.CHARGE, -cost, action, idempotencyKey, Optional.empty()));
         }
     }
 
@@ -101,26 +101,23 @@ public final class InMemoryBalanceStore implements BalanceStore {
 
     @Override
     public Refund refund(String chargeTransactionId, String reason, String idempotencyKey) {
-        LedgerEntry charge = charges.get(chargeTransactionId);
-        if (charge == null) {
-            throw new TransactionNotFoundException(chargeTransactionId);
-        }
-        return refund(charge, reason, idempotencyKey);
+        Account account = accountOf(chargeTransactionId)
+                .orElseThrow(() -> new TransactionNotFoundException(chargeTransactionId));
+        return refund(account, chargeTransactionId, reason, idempotencyKey);
     }
 
     @Override
     public Refund refund(String accountId, String chargeTransactionId, String reason, String idempotencyKey) {
-        LedgerEntry charge = charges.get(chargeTransactionId);
-        if (charge == null || !charge.accountId().equals(accountId)) {
-            throw new TransactionNotFoundException(chargeTransactionId);
-        }
-        return refund(charge, reason, idempotencyKey);
+        Account account = accountOf(chargeTransactionId).filter(owner -> owner.id.equals(accountId))
+                .orElseThrow(() -> new TransactionNotFoundException(chargeTransactionId));
+        return refund(account, chargeTransactionId, reason, idempotencyKey);
     }
 
-    private Refund refund(LedgerEntry charge, String reason, String idempotencyKey) {
-        String chargeTransactionId = charge.transactionId();
-        Account account = accounts.get(charge.accountId());
+    private Refund refund(Account account, String chargeTransactionId, String reason, String idempotencyKey) {
         synchronized (account) {
+            LedgerEntry charge = account.entry(chargeTransactionId)
+                    .filter(entry -> entry.kind() == LedgerEntry.Kind.CHARGE)
+                    .orElseThrow(() -> new TransactionNotFoundException(chargeTransactionId));
             LedgerEntry earlier = account.refunds.get(chargeTransactionId);
             if (earlier != null) {
                 return refund(earlier).asReplay();
@@ -225,20 +222,21 @@ public final class InMemoryBalanceStore implements BalanceStore {
                 // The key holds again: the expired reservation must never be captured after the new one.
                 earlier.settle(ReservationState.RELEASED, now);
             }
-            Hold hold = new Hold(new Reserved(UUID.randomUUID().toString(), accountId, action, amount, now.plus(ttl),
+            Hold hold = new Hold(new Reserved(account.nextHoldId(), accountId, action, amount, now.plus(ttl),
                     available - amount, idempotencyKey, ReservationState.HELD, false));
             account.holdsByKey.put(idempotencyKey, hold);
+            account.holdsById.put(hold.reserved.reservationId(), hold);
             account.activeHolds.add(hold);
-            reservations.put(hold.reserved.reservationId(), hold);
             return hold.reserved;
         }
     }
 
     @Override
     public Charged capture(String reservationId, long amount) {
-        Hold hold = reservation(reservationId);
-        Account account = accounts.get(hold.reserved.accountId());
+        Account account = accountOf(reservationId)
+                .orElseThrow(() -> new ReservationNotFoundException(reservationId));
         synchronized (account) {
+            Hold hold = account.hold(reservationId);
             if (hold.capture != null) {
                 if (-hold.capture.amount() != amount) {
                     throw new ReservationStateException(reservationId, ReservationState.CAPTURED,
@@ -269,7 +267,6 @@ public final class InMemoryBalanceStore implements BalanceStore {
             }
             LedgerEntry entry = account.post(LedgerEntry.Kind.CHARGE, -amount, hold.action, hold.key,
                     Optional.empty());
-            charges.put(entry.transactionId(), entry);
             hold.capture = entry;
             hold.settle(ReservationState.CAPTURED, now);
             account.activeHolds.remove(hold);
@@ -279,9 +276,10 @@ public final class InMemoryBalanceStore implements BalanceStore {
 
     @Override
     public Released release(String reservationId) {
-        Hold hold = reservation(reservationId);
-        Account account = accounts.get(hold.reserved.accountId());
+        Account account = accountOf(reservationId)
+                .orElseThrow(() -> new ReservationNotFoundException(reservationId));
         synchronized (account) {
+            Hold hold = account.hold(reservationId);
             switch (hold.state) {
                 case RELEASED:
                     return new Released(reservationId, hold.reserved.accountId(), hold.amount, hold.freed, true);
@@ -303,17 +301,19 @@ public final class InMemoryBalanceStore implements BalanceStore {
             throw new IllegalArgumentException("retention must not be negative, got " + retention);
         }
         long deleted = 0;
-        for (Hold hold : reservations.values()) {
-            Account account = accounts.get(hold.reserved.accountId());
+        for (Account account : accounts.values()) {
             synchronized (account) {
                 Instant cutoff = clock.instant().minus(retention);
-                Instant ended = hold.state == ReservationState.HELD ? hold.reserved.expiresAt() : hold.settledAt;
-                if (ended.isAfter(cutoff) || reservations.remove(hold.reserved.reservationId()) == null) {
-                    continue;
+                for (var holds = account.holdsById.values().iterator(); holds.hasNext(); ) {
+                    Hold hold = holds.next();
+                    Instant ended = hold.state == ReservationState.HELD ? hold.reserved.expiresAt() : hold.settledAt;
+                    if (ended.isBefore(cutoff)) {
+                        holds.remove();
+                        account.holdsByKey.remove(hold.key, hold);
+                        account.activeHolds.remove(hold);
+                        deleted++;
+                    }
                 }
-                account.holdsByKey.remove(hold.key, hold);
-                account.activeHolds.remove(hold);
-                deleted++;
             }
         }
         return deleted;
@@ -339,12 +339,19 @@ public final class InMemoryBalanceStore implements BalanceStore {
                 entry.balanceAfter(), false);
     }
 
-    private Hold reservation(String reservationId) {
-        Hold hold = reservations.get(reservationId);
-        if (hold == null) {
-            throw new ReservationNotFoundException(reservationId);
+    /** The account an id of this store names, if it exists. */
+    private Optional<Account> accountOf(String id) {
+        int dot = id.indexOf('.');
+        if (dot < 1) {
+            return Optional.empty();
         }
-        return hold;
+        try {
+            String accountId = new String(ID_DECODER.decode(id.substring(0, dot)), StandardCharsets.UTF_8);
+            Account account = accounts.get(accountId);
+            return account != null && id.startsWith(account.idPrefix) ? Optional.of(account) : Optional.empty();
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
+        }
     }
 
     private static IdempotencyConflictException conflict(LedgerEntry earlier, String attempted) {
@@ -357,15 +364,43 @@ public final class InMemoryBalanceStore implements BalanceStore {
     /** One account's state; every field is guarded by the account's monitor. */
     private final class Account {
         private final String id;
+        /** Starts every id of the account's entries and holds: its id in unpadded base64url, and a dot. */
+        private final String idPrefix;
         private long balance;
         private final List<LedgerEntry> ledger = new ArrayList<>();
         private final Map<String, LedgerEntry> byKey = new HashMap<>();
         private final Map<String, LedgerEntry> refunds = new HashMap<>();
         private final Map<String, Hold> holdsByKey = new HashMap<>();
+        private final Map<String, Hold> holdsById = new HashMap<>();
+        private long holdsPlaced;
         private final List<Hold> activeHolds = new ArrayList<>();
 
         private Account(String id) {
             this.id = id;
+            this.idPrefix = ID_ENCODER.encodeToString(id.getBytes(StandardCharsets.UTF_8)) + ".";
+        }
+
+        /** A ledger entry's transaction id is its position in the ledger, so it needs no index of its own. */
+        private Optional<LedgerEntry> entry(String transactionId) {
+            try {
+                int position = Integer.parseInt(transactionId, idPrefix.length(), transactionId.length(), 10);
+                return position >= 0 && position < ledger.size() && transactionId.equals(idPrefix + position)
+                        ? Optional.of(ledger.get(position)) : Optional.empty();
+            } catch (NumberFormatException | IndexOutOfBoundsException notAnEntry) {
+                return Optional.empty();
+            }
+        }
+
+        private String nextHoldId() {
+            return idPrefix + "h" + holdsPlaced++;
+        }
+
+        private Hold hold(String reservationId) {
+            Hold hold = holdsById.get(reservationId);
+            if (hold == null) {
+                throw new ReservationNotFoundException(reservationId);
+            }
+            return hold;
         }
 
         /** Credits held by holds still in force at {@code now}; expired ones are dropped as they are met. */
@@ -382,7 +417,7 @@ public final class InMemoryBalanceStore implements BalanceStore {
         private LedgerEntry post(LedgerEntry.Kind kind, long amount, String reference, String key,
                 Optional<String> reverses) {
             long after = Math.addExact(balance, amount);
-            LedgerEntry entry = new LedgerEntry(UUID.randomUUID().toString(), id, kind, amount, after, reference, key,
+            LedgerEntry entry = new LedgerEntry(idPrefix + ledger.size(), id, kind, amount, after, reference, key,
                     reverses, clock.instant());
             balance = after;
             ledger.add(entry);

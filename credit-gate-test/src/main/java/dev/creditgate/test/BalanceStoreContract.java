@@ -1099,6 +1099,7 @@ public abstract class BalanceStoreContract {
                 }
             }
         });
+        elapse(Duration.ofMillis(20));
         purged.addAndGet(store().purgeSettledHolds(Duration.ZERO));
 
         assertThat(debited.get()).isEqualTo(3 * 20 * 5);
