@@ -2,6 +2,7 @@ package dev.creditgate;
 
 import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -92,7 +93,7 @@ public final class CreditGate {
         Arguments.requirePositive("amount", amount);
         Arguments.requireText("reason", reason);
         Arguments.requireText("idempotencyKey", idempotencyKey);
-        long after = call(CreditGateEvent.Operation.GRANT, null,
+        long after = call(CreditGateEvent.Operation.GRANT, null, null,
                 () -> "grant of " + amount + " to '" + accountId + "'", idempotencyKey,
                 () -> store.grant(accountId, amount, reason, idempotencyKey)).value();
         if (LOG.isDebugEnabled()) {
@@ -137,7 +138,7 @@ public final class CreditGate {
     public ChargeResult charge(ChargeRequest request) {
         Objects.requireNonNull(request, "request");
         String key = request.idempotencyKey().orElseGet(CreditGate::newKey);
-        Attempts.Outcome<ChargeResult> outcome = call(CreditGateEvent.Operation.CHARGE, request.action(),
+        Attempts.Outcome<ChargeResult> outcome = call(CreditGateEvent.Operation.CHARGE, request.action(), null,
                 () -> "charge of " + request.cost() + " to '" + request.accountId() + "' for '" + request.action() + "'",
                 key,
                 () -> store.charge(request.accountId(), request.cost(), request.action(), key));
@@ -219,7 +220,7 @@ public final class CreditGate {
     public ReserveResult reserve(ReserveRequest request) {
         Objects.requireNonNull(request, "request");
         String key = request.idempotencyKey().orElseGet(CreditGate::newKey);
-        Attempts.Outcome<ReserveResult> outcome = call(CreditGateEvent.Operation.RESERVE, request.action(),
+        Attempts.Outcome<ReserveResult> outcome = call(CreditGateEvent.Operation.RESERVE, request.action(), null,
                 () -> "reservation of " + request.amount() + " on '" + request.accountId() + "' for '" + request.action()
                         + "'",
                 key,
@@ -254,7 +255,7 @@ public final class CreditGate {
     public Charged capture(String reservationId, long amount) {
         Arguments.requireText("reservationId", reservationId);
         Arguments.requirePositive("amount", amount);
-        Charged charged = call(CreditGateEvent.Operation.CAPTURE, null,
+        Charged charged = call(CreditGateEvent.Operation.CAPTURE, null, reservationId,
                 () -> "capture of reservation '" + reservationId + "' (capturing it again settles it)",
                 reservationId, () -> store.capture(reservationId, amount)).value();
         LOG.debug("capture of reservation '{}': {}", reservationId, charged);
@@ -276,7 +277,7 @@ public final class CreditGate {
      */
     public Released release(String reservationId) {
         Arguments.requireText("reservationId", reservationId);
-        Released released = call(CreditGateEvent.Operation.RELEASE, null,
+        Released released = call(CreditGateEvent.Operation.RELEASE, null, reservationId,
                 () -> "release of reservation '" + reservationId + "' (releasing it again settles it)",
                 reservationId, () -> store.release(reservationId)).value();
         LOG.debug("release of reservation '{}': {}", reservationId, released);
@@ -379,7 +380,7 @@ public final class CreditGate {
         Arguments.requireText("transactionId", transactionId);
         Arguments.requireText("reason", reason);
         String key = newKey();
-        Refund refund = call(CreditGateEvent.Operation.REFUND, null,
+        Refund refund = call(CreditGateEvent.Operation.REFUND, null, null,
                 () -> "refund of '" + transactionId + "' (refunding it again settles it)", key,
                 () -> store.refund(transactionId, reason, key)).value();
         LOG.debug("refund of '{}' for '{}': {}", transactionId, reason, refund);
@@ -411,7 +412,7 @@ public final class CreditGate {
         Arguments.requireText("transactionId", transactionId);
         Arguments.requireText("reason", reason);
         String key = newKey();
-        Refund refund = call(CreditGateEvent.Operation.REFUND, null,
+        Refund refund = call(CreditGateEvent.Operation.REFUND, null, null,
                 () -> "refund of '" + transactionId + "' (refunding it again settles it)", key,
                 () -> store.refund(accountId, transactionId, reason, key)).value();
         if (LOG.isDebugEnabled()) {
@@ -502,8 +503,13 @@ public final class CreditGate {
         return "CreditGate[store=" + store.describe() + ", " + retryPolicy + "]";
     }
 
-    /** Runs a mutating store call under the retry policy and tells the listeners how it ended. */
-    private <T> Attempts.Outcome<T> call(CreditGateEvent.Operation operation, String action,
+    /**
+     * Runs a mutating store call under the retry policy and tells the listeners how it ended.
+     *
+     * @param action the request's action, or {@code null} when only the result knows it
+     * @param reservationId the reservation called on (capture, release), or {@code null}
+     */
+    private <T> Attempts.Outcome<T> call(CreditGateEvent.Operation operation, String action, String reservationId,
             Supplier<String> description, String key, Supplier<T> body) {
         Attempts.Outcome<T> outcome;
         try {
@@ -511,15 +517,23 @@ public final class CreditGate {
         } catch (Attempts.Failed failed) {
             if (!listeners.isEmpty()) {
                 publish(new CreditGateEvent(operation, outcomeOf(failed.failure()), Optional.ofNullable(action),
-                        failed.attempts(), failed.elapsed()));
+                        failed.attempts(), failed.elapsed(), Optional.ofNullable(reservationId), Optional.empty()));
             }
             throw failed.failure();
         }
         if (!listeners.isEmpty()) {
             T value = outcome.value();
             String actionOf = action != null ? action : value instanceof Charged charged ? charged.action() : null;
+            Optional<String> reservation = Optional.ofNullable(reservationId);
+            Optional<Instant> heldUntil = Optional.empty();
+            if (value instanceof Reserved reserved) {
+                reservation = Optional.of(reserved.reservationId());
+                if (reserved.state() == ReservationState.HELD) {
+                    heldUntil = Optional.of(reserved.expiresAt());
+                }
+            }
             publish(new CreditGateEvent(operation, outcomeOf(value), Optional.ofNullable(actionOf),
-                    outcome.attempts(), outcome.elapsed()));
+                    outcome.attempts(), outcome.elapsed(), reservation, heldUntil));
         }
         return outcome;
     }

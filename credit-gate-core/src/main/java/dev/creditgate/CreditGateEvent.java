@@ -1,6 +1,7 @@
 package dev.creditgate;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,9 +17,14 @@ import java.util.Optional;
  *     that did not reach its reservation
  * @param attempts how many attempts the gate made, at least 1
  * @param elapsed the time from the first attempt to the end of the call
+ * @param reservationId the reservation a capture or release was called on, or that a reservation placed or replayed;
+ *     empty for the other operations and for a reservation that held nothing
+ * @param heldUntil when the call leaves credits held (a reservation placed, or replayed while still held): when that
+ *     hold expires, by the store's clock ({@link Reserved#expiresAt()}); empty otherwise
  */
 public record CreditGateEvent(
-        Operation operation, Outcome outcome, Optional<String> action, int attempts, Duration elapsed) {
+        Operation operation, Outcome outcome, Optional<String> action, int attempts, Duration elapsed,
+        Optional<String> reservationId, Optional<Instant> heldUntil) {
 
     /**
      * Validates the fields.
@@ -28,18 +34,43 @@ public record CreditGateEvent(
      * @param action the action of a charge, reservation or capture; empty otherwise
      * @param attempts how many attempts the gate made, at least 1
      * @param elapsed the time from the first attempt to the end of the call
+     * @param reservationId the reservation a capture or release was called on, or that a reservation placed or
+     *     replayed; empty otherwise
+     * @param heldUntil when the call leaves credits held, when that hold expires; empty otherwise
      * @throws NullPointerException if a field is null
-     * @throws IllegalArgumentException if attempts is below 1 or elapsed is negative
+     * @throws IllegalArgumentException if attempts is below 1, elapsed is negative, or heldUntil is present without a
+     *     reservationId
      */
     public CreditGateEvent {
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(elapsed, "elapsed");
+        Objects.requireNonNull(reservationId, "reservationId");
+        Objects.requireNonNull(heldUntil, "heldUntil");
         if (attempts < 1 || elapsed.isNegative()) {
             throw new IllegalArgumentException("attempts must be >= 1 and elapsed >= 0, got attempts=" + attempts
                     + " elapsed=" + elapsed);
         }
+        if (heldUntil.isPresent() && reservationId.isEmpty()) {
+            throw new IllegalArgumentException("heldUntil " + heldUntil.get() + " needs the reservationId held");
+        }
+    }
+
+    /**
+     * An event that names no reservation: for grants, charges and refunds.
+     *
+     * @param operation the operation called
+     * @param outcome how it ended
+     * @param action the action of a charge, reservation or capture; empty otherwise
+     * @param attempts how many attempts the gate made, at least 1
+     * @param elapsed the time from the first attempt to the end of the call
+     * @throws NullPointerException if a field is null
+     * @throws IllegalArgumentException if attempts is below 1 or elapsed is negative
+     */
+    public CreditGateEvent(Operation operation, Outcome outcome, Optional<String> action, int attempts,
+            Duration elapsed) {
+        this(operation, outcome, action, attempts, elapsed, Optional.empty(), Optional.empty());
     }
 
     /** The operations that publish events. */

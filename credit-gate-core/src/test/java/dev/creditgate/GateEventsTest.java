@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.creditgate.CreditGateEvent.Operation;
 import dev.creditgate.CreditGateEvent.Outcome;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -101,6 +104,46 @@ class GateEventsTest {
                 new Seen(Operation.REFUND, Outcome.APPLIED, Optional.empty(), 1),
                 new Seen(Operation.REFUND, Outcome.REJECTED, Optional.empty(), 1),
                 new Seen(Operation.RESERVE, Outcome.INSUFFICIENT, Optional.of("render"), 1));
+    }
+
+    @Test
+    void holdEventsNameTheirReservationAndUntilWhenItHoldsCredits() {
+        Instant now = Instant.parse("2026-03-01T12:00:00Z");
+        CreditGate clocked = CreditGate.builder()
+                .store(new InMemoryBalanceStore(Clock.fixed(now, ZoneOffset.UTC))).build();
+        List<CreditGateEvent> heard = new CopyOnWriteArrayList<>();
+        clocked.onEvent(heard::add);
+        clocked.grant("user-1", 50, "funds");
+        ReserveRequest request = ReserveRequest.of("user-1", 10, "render", Duration.ofMinutes(5)).idempotencyKey("k-1");
+        String held = clocked.reserve(request).reservedOrThrow().reservationId();
+        clocked.reserve(request);
+        clocked.capture(held, 4);
+        clocked.reserve(request);
+        assertThatThrownBy(() -> clocked.release("no-such-hold")).isInstanceOf(ReservationNotFoundException.class);
+        clocked.reserve("user-1", 500, "render", Duration.ofMinutes(5));
+        clocked.charge("user-1", 1, "export");
+
+        record Hold(Operation operation, Outcome outcome, Optional<String> reservationId, Optional<Instant> until) {
+        }
+        Optional<Instant> until = Optional.of(Instant.parse("2026-03-01T12:05:00Z"));
+        assertThat(heard.stream().map(e -> new Hold(e.operation(), e.outcome(), e.reservationId(), e.heldUntil())))
+                .containsExactly(
+                        new Hold(Operation.GRANT, Outcome.APPLIED, Optional.empty(), Optional.empty()),
+                        new Hold(Operation.RESERVE, Outcome.APPLIED, Optional.of(held), until),
+                        new Hold(Operation.RESERVE, Outcome.REPLAYED, Optional.of(held), until),
+                        new Hold(Operation.CAPTURE, Outcome.APPLIED, Optional.of(held), Optional.empty()),
+                        new Hold(Operation.RESERVE, Outcome.REPLAYED, Optional.of(held), Optional.empty()),
+                        new Hold(Operation.RELEASE, Outcome.REJECTED, Optional.of("no-such-hold"), Optional.empty()),
+                        new Hold(Operation.RESERVE, Outcome.INSUFFICIENT, Optional.empty(), Optional.empty()),
+                        new Hold(Operation.CHARGE, Outcome.APPLIED, Optional.empty(), Optional.empty()));
+    }
+
+    @Test
+    void anEventCannotSayCreditsAreHeldWithoutNamingTheReservation() {
+        assertThatThrownBy(() -> new CreditGateEvent(Operation.RESERVE, Outcome.APPLIED, Optional.of("render"), 1,
+                Duration.ZERO, Optional.empty(), Optional.of(Instant.EPOCH)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("heldUntil 1970-01-01T00:00:00Z needs the reservationId held");
     }
 
     @Test
