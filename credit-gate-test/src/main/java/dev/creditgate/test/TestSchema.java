@@ -27,7 +27,7 @@ final class TestSchema {
     static final String SCHEMA_PREFIX = "cg_test_";
     static final Pattern ROLE_PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,39}");
 
-    private static final Logger LOG = LoggerFactory.getLogger(PostgresTestDatabase.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TestSchema.class);
 
     /** Role passwords must hold on a shared server with password authentication, so they are not guessable. */
     private static final SecureRandom RANDOM = new SecureRandom();

