@@ -158,6 +158,21 @@ final class HoldOperations {
                 .execute();
     }
 
+    /**
+     * Purges a table distributed by Citus in one transaction. A purge concerns every account, so it is the one
+     * statement that fans out to every shard, allowed even where multi-shard statements are made errors.
+     */
+    long purgeDistributed(Handle handle, Duration retention) {
+        return handle.inTransaction(tx -> {
+            tx.execute("SET LOCAL citus.multi_task_query_log_level = 'off'");
+            OffsetDateTime cutoff = tx.createQuery(
+                            "SELECT clock_timestamp() - CAST(:retentionMillis AS bigint) * interval '1 millisecond'")
+                    .bind("retentionMillis", retention.toMillis())
+                    .mapTo(OffsetDateTime.class).one();
+            return (long) tx.createUpdate(sql.purgeDistributedHolds()).bind("cutoff", cutoff).execute();
+        });
+    }
+
     static Instant instant(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }

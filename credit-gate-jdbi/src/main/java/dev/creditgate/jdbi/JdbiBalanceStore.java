@@ -95,6 +95,8 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
     private final HoldOperations holds;
     /** Coalesces concurrent charges, when batching is on; otherwise null. */
     private final ChargeBatcher batcher;
+    /** Whether migrate() may distribute an adopted accounts table on Citus. */
+    private final boolean distributeAdoptedTable;
 
     private JdbiBalanceStore(Jdbi jdbi, Tables tables, Builder builder) {
         this.jdbi = jdbi;
@@ -104,9 +106,20 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
                 + "accounts=" + tables.accountsTable() + " ledger=" + tables.ledgerTable()
                 + " holds=" + tables.holdsTable();
         this.holds = new HoldOperations(sql, description);
+        this.distributeAdoptedTable = builder.distributeAdoptedTable;
         this.batcher = builder.batching
                 ? new ChargeBatcher(builder.batchLanes, builder.maxBatchSize, sql, this::run, description)
                 : null;
+    }
+
+    /** The Jdbi the store connects through, for the doctor. */
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** Where the store's data lives, for the doctor. */
+    Tables tables() {
+        return tables;
     }
 
     /**
@@ -134,9 +147,14 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
      * Creates or updates the store's schema objects: the schema if one was named, the accounts table (unless an
      * existing one was adopted, which is checked instead) and the ledger. Idempotent, and safe to run from many
      * instances at once (they take turns on an advisory lock). Users of Flyway or Liquibase can run the same DDL from
-     * the resources {@code dev/creditgate/jdbi/migration/V1_1__credit_accounts.sql}, {@code V1_2__credit_ledger.sql},
-     * {@code V1_3__credit_holds.sql} and {@code V1_4__credit_accounts_holds_until.sql} instead (the first and last
-     * only for credit-gate's own accounts table).
+     * the resources {@code dev/creditgate/jdbi/migration/V1_1__credit_accounts.sql} to {@code V1_7__...sql} instead
+     * (V1_1 and V1_4 only for credit-gate's own accounts table).
+     *
+     * <p>On Citus (the database has the {@code citus} extension) it also distributes the accounts, ledger and holds
+     * tables by account id in one co-location group, so that every operation on one account runs on one shard (the
+     * store's functions run on the coordinator, which routes each of their statements to that shard). Tables already
+     * distributed are left as they are. An adopted accounts table is distributed only when the builder's
+     * {@link Builder#distributeAdoptedTable(boolean)} asks for it.
      *
      * @throws CreditStoreMisconfiguredException if the role may not create the objects, or an adopted table lacks a
      *     column, has a column of an unsupported type, or lacks a primary key or unique constraint on its id column
@@ -146,6 +164,12 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
         run("migrate", handle -> {
             handle.useTransaction(tx -> {
                 tx.execute("SELECT pg_advisory_xact_lock(?)", MIGRATION_LOCK);
+                boolean citus = CitusDistribution.present(tx);
+                if (citus) {
+                    // DDL on distributed tables, then functions distributed, in one transaction: Citus allows
+                    // that only when it runs the shards' commands one connection at a time.
+                    tx.execute("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'");
+                }
                 tables.schema().ifPresent(schema ->
                         tx.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema)));
                 if (!tables.ownsAccountsTable()) {
@@ -156,6 +180,9 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
                 }
                 if (!tables.ownsAccountsTable()) {
                     tx.execute(sql.openingBalances());
+                }
+                if (citus) {
+                    CitusDistribution.distribute(tx, tables, sql, distributeAdoptedTable);
                 }
             });
             return null;
@@ -417,7 +444,9 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
      * {@inheritDoc}
      *
      * <p>Deletes in batches of {@value #PURGE_BATCH} rows, one short transaction each, skipping rows that a capture or
-     * release holds locked at that moment. It reads the holds table in full, so run it off-peak on a large one.
+     * release holds locked at that moment. It reads the holds table in full, so run it off-peak on a large one. On
+     * Citus it is one statement on every shard at once (a purge concerns every account), with the cut-off time taken
+     * from the coordinator's clock.
      */
     @Override
     public long purgeSettledHolds(Duration retention) {
@@ -425,6 +454,9 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
             throw new IllegalArgumentException("retention must not be negative, got " + retention);
         }
         return run("purge holds", handle -> {
+            if (CitusDistribution.isDistributed(handle, sql.holds())) {
+                return holds.purgeDistributed(handle, retention);
+            }
             long deleted = 0;
             long batch;
             do {
@@ -589,6 +621,7 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
         private boolean batching;
         private int batchLanes = DEFAULT_BATCH_LANES;
         private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+        private boolean distributeAdoptedTable;
 
         private Builder(Jdbi jdbi) {
             this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -718,6 +751,20 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
                 throw new IllegalArgumentException("maxBatchSize must be between 1 and 10000, got " + size);
             }
             this.maxBatchSize = size;
+            return this;
+        }
+
+        /**
+         * On Citus, lets {@link JdbiBalanceStore#migrate()} distribute an adopted accounts table by its id column,
+         * co-located with the ledger and holds (default {@code false}: an adopted table, and with it the store's own
+         * tables, stay local to the coordinator). The id column must be of type text, like the ledger's
+         * {@code account_id}. Without Citus this setting does nothing.
+         *
+         * @param distribute whether migrate() may distribute the adopted table
+         * @return this builder
+         */
+        public Builder distributeAdoptedTable(boolean distribute) {
+            this.distributeAdoptedTable = distribute;
             return this;
         }
 

@@ -25,6 +25,7 @@ final class PostgresSql {
     private final AccountIdType idType;
     private final String accountParam;
     private final String touch;
+    private final String upsertTouch;
     private final String ledger;
     private final String holds;
     private final Map<String, String> placeholders;
@@ -43,6 +44,7 @@ final class PostgresSql {
     private final String balanceQuery;
     private final String history;
     private final String purgeHolds;
+    private final String purgeDistributedHolds;
 
     PostgresSql(Tables tables) {
         String prefix = tables.schema().map(s -> Identifiers.quote(s) + ".").orElse("");
@@ -53,6 +55,8 @@ final class PostgresSql {
         this.accountParam = idType.cast(":account");
         // Only a table credit-gate created is known to have updated_at; an adopted one is left as it is.
         this.touch = tables.ownsAccountsTable() ? ", \"updated_at\" = now()" : "";
+        // Citus refuses now() in ON CONFLICT DO UPDATE; the proposed row's default is the same time.
+        this.upsertTouch = tables.ownsAccountsTable() ? ", \"updated_at\" = EXCLUDED.\"updated_at\"" : "";
         this.ledger = prefix + Identifiers.quote(tables.ledgerTable());
         this.holds = prefix + Identifiers.quote(tables.holdsTable());
         String function = prefix + "\"" + tables.ledgerTable();
@@ -105,6 +109,25 @@ final class PostgresSql {
                     LIMIT :batch
                     FOR UPDATE SKIP LOCKED)
                 """.formatted(holds);
+        this.purgeDistributedHolds = """
+                DELETE FROM %1$s
+                WHERE CASE WHEN state = 'HELD' THEN expires_at ELSE settled_at END < :cutoff
+                """.formatted(holds);
+    }
+
+    /** The accounts table, quoted and qualified as the statements name it. */
+    String accounts() {
+        return accounts;
+    }
+
+    /** The ledger table, quoted and qualified as the statements name it. */
+    String ledger() {
+        return ledger;
+    }
+
+    /** The holds table, quoted and qualified as the statements name it. */
+    String holds() {
+        return holds;
     }
 
     /** A charge on every path: see {@code V1_6__credit_gate_functions.sql} for its outcome codes. */
@@ -171,6 +194,14 @@ final class PostgresSql {
         return purgeHolds;
     }
 
+    /**
+     * Deletes every hold settled, or expired, before {@code :cutoff}, on every shard at once: a table distributed by
+     * Citus cannot take the batched form's {@code LIMIT} sub-select.
+     */
+    String purgeDistributedHolds() {
+        return purgeDistributedHolds;
+    }
+
     private String grantStatement() {
         return """
                 WITH credited AS (
@@ -181,7 +212,7 @@ final class PostgresSql {
                 INSERT INTO %6$s (account_id, kind, amount, balance_after, reference, idempotency_key)
                 SELECT :account, 'GRANT', :amount, balance_after, :reason, :key FROM credited
                 RETURNING id, balance_after
-                """.formatted(accounts, id, balance, accountParam, touch, ledger);
+                """.formatted(accounts, id, balance, accountParam, upsertTouch, ledger);
     }
 
     private String refundStatement() {
@@ -191,14 +222,14 @@ final class PostgresSql {
                     WHERE account_id = :chargeAccount AND id = :charge AND kind = 'CHARGE'
                 ), credited AS (
                     UPDATE %1$s SET %3$s = %3$s + (SELECT amount FROM charge)%5$s
-                    WHERE %2$s = %4$s
+                    WHERE %2$s = %4$s AND EXISTS (SELECT 1 FROM charge)
                     RETURNING %3$s AS balance_after
                 )
                 INSERT INTO %6$s (account_id, kind, amount, balance_after, reference, idempotency_key, reverses)
                 SELECT charge.account_id, 'REFUND', charge.amount, credited.balance_after, :reason, :key, charge.id
                 FROM charge, credited
                 RETURNING %7$s
-                """.formatted(accounts, id, balance, idType.cast("(SELECT account_id FROM charge)"), touch,
+                """.formatted(accounts, id, balance, idType.cast(":chargeAccount"), touch,
                 ledger, LEDGER_COLUMNS);
     }
 
@@ -221,9 +252,9 @@ final class PostgresSql {
         List<String> scripts = includeAccounts
                 ? List.of("V1_1__credit_accounts.sql", "V1_2__credit_ledger.sql", "V1_3__credit_holds.sql",
                         "V1_4__credit_accounts_holds_until.sql", "V1_5__credit_holds_key_reuse.sql",
-                        "V1_6__credit_gate_functions.sql")
+                        "V1_6__credit_gate_functions.sql", "V1_7__credit_distribution_keys.sql")
                 : List.of("V1_2__credit_ledger.sql", "V1_3__credit_holds.sql", "V1_5__credit_holds_key_reuse.sql",
-                        "V1_6__credit_gate_functions.sql");
+                        "V1_6__credit_gate_functions.sql", "V1_7__credit_distribution_keys.sql");
         return scripts.stream().map(script -> fill(resource(script))).toList();
     }
 

@@ -68,13 +68,9 @@ class MigrationTest {
     }
 
     @Test
-    void aDatabaseMadeBeforeHoldsIsUpgraded() {
-        store("older").migrate();
-        jdbi.useHandle(h -> {
-            h.execute("ALTER TABLE older_accounts DROP COLUMN holds_until");
-            h.execute("DROP TABLE older_holds");
-            h.execute("INSERT INTO older_accounts (account_id, balance) VALUES ('user-1', 0)");
-        });
+    void aDatabaseMadeBeforeHoldsIsUpgraded() throws Exception {
+        applyFirstScripts("older", 2);   // V1_1 and V1_2: accounts and ledger, as before holds
+        jdbi.useHandle(h -> h.execute("INSERT INTO older_accounts (account_id, balance) VALUES ('user-1', 0)"));
 
         store("older").migrate();
 
@@ -104,11 +100,61 @@ class MigrationTest {
         assertThatAccount(gate, "user-1").hasHeld(30);
         long plainUniqueConstraints = jdbi.withHandle(h -> h.createQuery(
                 "SELECT count(*) FROM pg_constraint WHERE conrelid = 'keys_holds'::regclass AND contype = 'u' "
-                        + "AND array_length(conkey, 1) = 2").mapTo(Long.class).one());
+                        + "AND pg_get_constraintdef(oid) = 'UNIQUE (account_id, idempotency_key)'")
+                .mapTo(Long.class).one());
         assertThat(plainUniqueConstraints).isZero();
         assertThatThrownBy(() -> jdbi.useHandle(h -> h.execute("INSERT INTO keys_holds (account_id, action, amount, "
                 + "available_after, idempotency_key, expires_at) VALUES ('user-1', 'render', 1, 0, 'k', now())")))
                 .hasMessageContaining("keys_holds_key");
+    }
+
+    @Test
+    void aDatabaseMadeBeforeDistributionKeysIsUpgradedInPlaceWithItsIdsAndRefundsIntact() throws Exception {
+        applyFirstScripts("keyed", 6);   // V1_1 to V1_6: keys on id alone
+        assertThat(keyDefinitions()).contains("keyed_ledger PRIMARY KEY (id)", "keyed_holds PRIMARY KEY (id)");
+        CreditGate gate = CreditGate.builder().store(store("keyed")).build();
+        gate.grant("user-1", 100, "funds");
+        String charge = gate.charge("user-1", 10, "export").orElseThrow().transactionId();
+        String captured = gate.capture(gate.reserve("user-1", 20, "render", Duration.ofMinutes(5))
+                .reservedOrThrow().reservationId(), 15).transactionId();
+
+        store("keyed").migrate();
+        store("keyed").migrate();
+
+        assertThat(keyDefinitions()).containsExactlyInAnyOrder(
+                "keyed_holds FOREIGN KEY (account_id, capture_entry) REFERENCES keyed_ledger(account_id, id)",
+                "keyed_holds PRIMARY KEY (account_id, id)",
+                "keyed_holds UNIQUE (account_id, capture_entry)",
+                "keyed_ledger FOREIGN KEY (account_id, reverses) REFERENCES keyed_ledger(account_id, id)",
+                "keyed_ledger PRIMARY KEY (account_id, id)",
+                "keyed_ledger UNIQUE (account_id, idempotency_key)",
+                "keyed_ledger UNIQUE (account_id, reverses)");
+        assertThat(gate.refund("user-1", charge, "undo").replayed()).isFalse();
+        assertThat(gate.refund("user-1", charge, "undo").replayed()).isTrue();
+        assertThat(gate.refund("user-1", captured, "undo").amount()).isEqualTo(15);
+        assertThat(gate.charge("user-1", 200, "big")).isInsufficient().hasAvailable(100);
+        assertThatAccount(gate, "user-1").hasBalance(100).hasLedgerSummingToBalance();
+    }
+
+    /** Makes exactly the layout that the first {@code count} migration scripts made, for the tables of {@code prefix}. */
+    private static void applyFirstScripts(String prefix, int count) throws Exception {
+        List<String> scripts = new PostgresSql(new Tables(java.util.Optional.empty(), prefix + "_accounts",
+                "account_id", "balance", AccountIdType.TEXT, true, prefix + "_ledger", prefix + "_holds"))
+                .migration(true);
+        try (java.sql.Connection connection = db.dataSource().getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            for (String script : scripts.subList(0, count)) {
+                statement.execute(script);
+            }
+        }
+    }
+
+    /** The keys and foreign keys of the keyed_ tables, as pg_get_constraintdef writes them. */
+    private static List<String> keyDefinitions() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT conrelid::regclass || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+                WHERE conrelid IN ('keyed_ledger'::regclass, 'keyed_holds'::regclass) AND contype IN ('p', 'u', 'f')
+                """).mapTo(String.class).list());
     }
 
     @Test

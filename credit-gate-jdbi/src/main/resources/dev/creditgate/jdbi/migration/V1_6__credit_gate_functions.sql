@@ -127,6 +127,7 @@ DECLARE
     v_held bigint;
     v_earlier ${holds}%ROWTYPE;
     v_superseding boolean := false;
+    v_now timestamptz;
 BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'credit-gate needs READ COMMITTED to decide under a lock' USING ERRCODE = 'CG001';
@@ -166,14 +167,17 @@ BEGIN
         o_observed_at := clock_timestamp();
         RETURN;
     END IF;
+    -- Times that rows store are read once, here: a statement that writes them then carries a value, not a volatile
+    -- function (which Citus would have to evaluate apart from the shard that stores the row).
+    v_now := clock_timestamp();
     IF v_superseding THEN
         -- The key holds again: the expired reservation must never be captured after the new one.
-        UPDATE ${holds} SET state = 'RELEASED', settled_at = clock_timestamp()
+        UPDATE ${holds} SET state = 'RELEASED', settled_at = v_now
         WHERE account_id = p_account AND id = v_earlier.id;
     END IF;
     INSERT INTO ${holds} (account_id, action, amount, available_after, idempotency_key, expires_at)
     VALUES (p_account, p_action, p_amount, v_locked - v_held - p_amount, p_key,
-            clock_timestamp() + p_ttl_millis * interval '1 millisecond')
+            v_now + p_ttl_millis * interval '1 millisecond')
     RETURNING id, expires_at, available_after INTO o_hold, o_expires_at, o_available;
     IF ${owns_accounts} THEN
         UPDATE ${accounts} SET holds_until = GREATEST(holds_until, o_expires_at)
@@ -194,6 +198,7 @@ DECLARE
     v_hold ${holds}%ROWTYPE;
     v_locked bigint;
     v_held bigint;
+    v_now timestamptz;
 BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'credit-gate needs READ COMMITTED to decide under a lock' USING ERRCODE = 'CG001';
@@ -250,12 +255,13 @@ BEGIN
     INSERT INTO ${ledger} (account_id, kind, amount, balance_after, reference, idempotency_key)
     VALUES (p_account, 'CHARGE', -p_amount, o_balance, v_hold.action, v_hold.idempotency_key)
     RETURNING id INTO o_entry;
-    UPDATE ${holds} SET state = 'CAPTURED', capture_entry = o_entry, settled_at = clock_timestamp()
+    v_now := clock_timestamp();
+    UPDATE ${holds} SET state = 'CAPTURED', capture_entry = o_entry, settled_at = v_now
     WHERE account_id = p_account AND id = p_hold;
     IF ${owns_accounts} THEN
         UPDATE ${accounts} SET holds_until = (
             SELECT max(expires_at) FROM ${holds}
-            WHERE account_id = p_account AND state = 'HELD' AND expires_at > clock_timestamp())
+            WHERE account_id = p_account AND state = 'HELD' AND expires_at > v_now)
         WHERE ${account_id} = ${account_value};
     END IF;
     o_outcome := 'CAPTURED';
@@ -272,6 +278,7 @@ CREATE OR REPLACE FUNCTION ${release_function}(p_account text, p_hold bigint,
 LANGUAGE plpgsql AS $fn$
 DECLARE
     v_hold ${holds}%ROWTYPE;
+    v_now timestamptz;
 BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
         RAISE EXCEPTION 'credit-gate needs READ COMMITTED to decide under a lock' USING ERRCODE = 'CG001';
@@ -296,13 +303,14 @@ BEGIN
         o_outcome := 'HIDDEN_FROM_UPDATE';
         RETURN;
     END IF;
-    UPDATE ${holds} SET state = 'RELEASED', settled_at = clock_timestamp()
+    v_now := clock_timestamp();
+    UPDATE ${holds} SET state = 'RELEASED', settled_at = v_now
     WHERE account_id = p_account AND id = p_hold
     RETURNING CASE WHEN settled_at >= expires_at THEN 0 ELSE amount END INTO o_freed;
     IF ${owns_accounts} THEN
         UPDATE ${accounts} SET holds_until = (
             SELECT max(expires_at) FROM ${holds}
-            WHERE account_id = p_account AND state = 'HELD' AND expires_at > clock_timestamp())
+            WHERE account_id = p_account AND state = 'HELD' AND expires_at > v_now)
         WHERE ${account_id} = ${account_value};
     END IF;
     o_outcome := 'RELEASED';
