@@ -1,0 +1,160 @@
+package dev.creditgate.benchmarks;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes a load run as Markdown (the tables that go into RESULTS.md and the README) and as JSON (every figure).
+ * Ratios compare sides of the same workload measured in the same run.
+ */
+final class LoadReport {
+
+    private final List<Measurement> measurements;
+    private final Map<String, String> machine;
+    private final String command;
+
+    LoadReport(List<Measurement> measurements, Map<String, String> machine, String command) {
+        this.measurements = measurements;
+        this.machine = machine;
+        this.command = command;
+    }
+
+    private Optional<Measurement> find(Measurement.Side side, Workload workload, boolean synced) {
+        return measurements.stream()
+                .filter(m -> m.side() == side && m.workload().equals(workload) && m.synced() == synced)
+                .findFirst();
+    }
+
+    private List<Workload> workloads() {
+        return measurements.stream().map(Measurement::workload).distinct().toList();
+    }
+
+    private List<Boolean> commitModes() {
+        return measurements.stream().map(Measurement::synced).distinct().toList();
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("Command: `").append(command).append("`\n\n");
+        md.append("Machine:\n\n");
+        machine.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        md.append("\n### Throughput after warm-up (charges/s) and ratios to pgbench in the same run\n\n");
+        md.append("| commits | callers | accounts | gate single | gate batched | pgbench, store's tables "
+                + "| pgbench, lean tables | single ÷ pgbench store | single ÷ pgbench lean "
+                + "| batched ÷ pgbench store | batched ÷ pgbench lean |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (boolean synced : commitModes()) {
+            for (Workload w : workloads()) {
+                Optional<Measurement> single = find(Measurement.Side.SINGLE, w, synced);
+                Optional<Measurement> batched = find(Measurement.Side.BATCHED, w, synced);
+                Optional<Measurement> store = find(Measurement.Side.PGBENCH_STORE, w, synced);
+                Optional<Measurement> lean = find(Measurement.Side.PGBENCH_LEAN, w, synced);
+                md.append("| ").append(synced ? "synced" : "sync off").append(" | ").append(w.callers())
+                        .append(" | ").append(w.accounts()).append(" | ")
+                        .append(rate(single)).append(" | ").append(rate(batched)).append(" | ")
+                        .append(rate(store)).append(" | ").append(rate(lean)).append(" | ")
+                        .append(ratio(single, store)).append(" | ").append(ratio(single, lean)).append(" | ")
+                        .append(ratio(batched, store)).append(" | ").append(ratio(batched, lean)).append(" |\n");
+            }
+        }
+        md.append("\n### Latency after warm-up, ms (p50 / p99 / p99.9), closed loop\n\n");
+        md.append("| commits | callers | accounts | gate single | gate batched | pgbench, store's tables "
+                + "| pgbench, lean tables |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (boolean synced : commitModes()) {
+            for (Workload w : workloads()) {
+                md.append("| ").append(synced ? "synced" : "sync off").append(" | ").append(w.callers())
+                        .append(" | ").append(w.accounts());
+                for (Measurement.Side side : Measurement.Side.values()) {
+                    md.append(" | ").append(find(side, w, synced).map(m -> latency(m.measured())).orElse("–"));
+                }
+                md.append(" |\n");
+            }
+        }
+        md.append("\n### Warm-up window (charges/s), client cost per charge, errors\n\n");
+        md.append("| commits | callers | accounts | side | warm-up /s | measured /s | client CPU µs/charge "
+                + "| client B/charge | errors |\n");
+        md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
+        for (Measurement m : measurements) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %,.0f | %,.0f | %s | %s | %d |%n",
+                    m.synced() ? "synced" : "sync off", m.workload().callers(), m.workload().accounts(),
+                    m.side().label, m.warmup().perSecond(), m.measured().perSecond(),
+                    number(m.measured().clientCpuMicros(), "%.1f"), number(m.measured().clientBytes(), "%,.0f"),
+                    m.warmup().errors() + m.measured().errors()));
+        }
+        return md.toString();
+    }
+
+    String json() {
+        StringBuilder json = new StringBuilder("{\n  \"command\": ").append(quote(command)).append(",\n");
+        json.append("  \"machine\": {");
+        String separator = "\n";
+        for (Map.Entry<String, String> fact : machine.entrySet()) {
+            json.append(separator).append("    ").append(quote(fact.getKey())).append(": ").append(quote(fact.getValue()));
+            separator = ",\n";
+        }
+        json.append("\n  },\n  \"runs\": [");
+        separator = "\n";
+        for (Measurement m : measurements) {
+            json.append(separator).append(String.format(Locale.ROOT,
+                    "    {\"side\": \"%s\", \"callers\": %d, \"hot\": %b, \"synced\": %b, \"warmup\": %s, \"measured\": %s}",
+                    m.side().key(), m.workload().callers(), m.workload().hot(), m.synced(), phase(m.warmup()),
+                    phase(m.measured())));
+            separator = ",\n";
+        }
+        return json.append("\n  ]\n}\n").toString();
+    }
+
+    private static String phase(Phase p) {
+        return String.format(Locale.ROOT, "{\"charges\": %d, \"errors\": %d, \"seconds\": %.1f, \"perSecond\": %.1f, "
+                + "\"p50Ms\": %s, \"p99Ms\": %s, \"p999Ms\": %s, \"maxMs\": %s, \"clientCpuMicrosPerCharge\": %s, "
+                + "\"clientBytesPerCharge\": %s}", p.charges(), p.errors(), p.seconds(), p.perSecond(),
+                jsonNumber(p.millis(50)), jsonNumber(p.millis(99)), jsonNumber(p.millis(99.9)),
+                jsonNumber(p.latency().getTotalCount() == 0 ? Double.NaN : p.latency().getMaxValue() / 1000.0),
+                jsonNumber(p.clientCpuMicros()), jsonNumber(p.clientBytes()));
+    }
+
+    private static String rate(Optional<Measurement> m) {
+        return m.map(x -> String.format(Locale.ROOT, "%,.0f", x.measured().perSecond())).orElse("–");
+    }
+
+    private static String ratio(Optional<Measurement> a, Optional<Measurement> b) {
+        if (a.isEmpty() || b.isEmpty() || b.get().measured().charges() == 0) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%.2f×", a.get().measured().perSecond() / b.get().measured().perSecond());
+    }
+
+    private static String latency(Phase p) {
+        return String.format(Locale.ROOT, "%.2f / %.2f / %.2f", p.millis(50), p.millis(99), p.millis(99.9));
+    }
+
+    private static String number(double value, String format) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, format, value);
+    }
+
+    private static String jsonNumber(double value) {
+        return Double.isNaN(value) || Double.isInfinite(value) ? "null" : String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    static String quote(String text) {
+        StringBuilder quoted = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> quoted.append("\\\"");
+                case '\\' -> quoted.append("\\\\");
+                case '\n' -> quoted.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        quoted.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        quoted.append(c);
+                    }
+                }
+            }
+        }
+        return quoted.append('"').toString();
+    }
+}

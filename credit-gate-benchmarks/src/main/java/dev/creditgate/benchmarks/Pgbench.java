@@ -1,0 +1,142 @@
+package dev.creditgate.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The baseline: pgbench doing a charge's work with the same server in the same run. One prepared statement per
+ * transaction (autocommit): the conditional debit and the ledger row with its idempotency key in one data-modifying
+ * CTE, on the store's own tables (the SQL of the store's one-statement path) or on lean tables. Its per-transaction
+ * log gives the latencies; the log's timestamps split the warm-up from the measured window, as the gate's are split.
+ */
+final class Pgbench {
+
+    private final Path pgbench;
+    private final BenchDatabase database;
+    private final Path work;
+
+    Pgbench(Path pgbench, BenchDatabase database, Path work) {
+        this.pgbench = pgbench;
+        this.database = database;
+        this.work = work;
+    }
+
+    /** The script of one charge; {@code :aid} picks the account as the gate's callers do. */
+    static String script(boolean storeTables, boolean hot) {
+        String pick = hot ? "\\set aid " + Workload.HOT_ACCOUNT + "\n"
+                : "\\set aid random(1, " + Workload.SPREAD_ACCOUNTS + ")\n";
+        // A key per charge like the gate's fresh keys: a run prefix, the client, and the client's own counter.
+        String key = ":prefix || :client_id || '-' || :n";
+        String sql = storeTables
+                ? "WITH debited AS (UPDATE " + BenchDatabase.STORE_SCHEMA + ".credit_accounts "
+                        + "SET balance = balance - 1, updated_at = now() "
+                        + "WHERE account_id = 'acct-' || :aid AND balance >= 1 "
+                        + "AND (holds_until IS NULL OR holds_until <= now()) RETURNING balance) "
+                        + "INSERT INTO " + BenchDatabase.STORE_SCHEMA + ".credit_ledger "
+                        + "(account_id, kind, amount, balance_after, reference, idempotency_key) "
+                        + "SELECT 'acct-' || :aid, 'CHARGE', -1, balance, 'bench', " + key + " FROM debited "
+                        + "RETURNING id, balance_after;\n"
+                : "WITH debited AS (UPDATE " + BenchDatabase.LEAN_SCHEMA + ".accounts SET balance = balance - 1 "
+                        + "WHERE account_id = 'acct-' || :aid AND balance >= 1 RETURNING balance) "
+                        + "INSERT INTO " + BenchDatabase.LEAN_SCHEMA + ".ledger "
+                        + "(account_id, amount, balance_after, reference, idempotency_key) "
+                        + "SELECT 'acct-' || :aid, -1, balance, 'bench', " + key + " FROM debited "
+                        + "RETURNING id, balance_after;\n";
+        return pick + "\\set n :n + 1\n" + sql;
+    }
+
+    Measurement run(Workload workload, boolean storeTables, boolean synced, double warmupSeconds, double seconds)
+            throws IOException, InterruptedException {
+        String name = (storeTables ? "store" : "lean") + "-" + workload.name() + (synced ? "-synced" : "-async");
+        Path dir = Files.createDirectories(work.resolve("pgbench").resolve(name));
+        try (Stream<Path> old = Files.list(dir)) {
+            for (Path file : old.toList()) {
+                Files.delete(file);
+            }
+        }
+        Path script = Files.writeString(dir.resolve("charge.sql"), script(storeTables, workload.hot()));
+        Path times = dir.resolve("time.txt");
+        int total = (int) Math.ceil(warmupSeconds + seconds);
+        int threads = Math.min(workload.callers(), 2);
+        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString(),
+                pgbench.toString(), "-n", "-M", "prepared", "-h", database.host(), "-p",
+                Integer.toString(database.port()), "-U", database.user(), "-c", Integer.toString(workload.callers()),
+                "-j", Integer.toString(threads), "-T", Integer.toString(total), "-D",
+                "prefix=pgb-" + Long.toHexString(System.nanoTime()) + "-", "-D", "n=0", "-f", script.toString(),
+                "-l", "--log-prefix=" + dir.resolve("tx"), database.database()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("output.txt").toFile());
+        if (!synced) {
+            builder.environment().put("PGOPTIONS", "-c synchronous_commit=off");
+        }
+        Process process = builder.start();
+        if (!process.waitFor(total + 120L, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("pgbench did not finish; see " + dir.resolve("output.txt"));
+        }
+        String output = Files.readString(dir.resolve("output.txt"));
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("pgbench failed with exit code " + process.exitValue() + ":\n" + output);
+        }
+        return measure(workload, storeTables, synced, dir, warmupSeconds, seconds, failures(output), times);
+    }
+
+    /** pgbench's own count of failed transactions; a healthy run has none. */
+    private static long failures(String output) {
+        for (String line : output.split("\n")) {
+            if (line.startsWith("number of failed transactions:")) {
+                return Long.parseLong(line.replaceAll("^number of failed transactions: (\\d+).*$", "$1"));
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Reads the per-transaction logs ({@code client tx latency_us script epoch_s epoch_us}) and splits them at the
+     * warm-up's end, counted from the first transaction's start.
+     */
+    private static Measurement measure(Workload workload, boolean storeTables, boolean synced, Path dir,
+            double warmupSeconds, double seconds, long failed, Path times) throws IOException {
+        List<long[]> rows = new ArrayList<>();
+        long firstStart = Long.MAX_VALUE;
+        try (Stream<Path> logs = Files.list(dir)) {
+            for (Path log : logs.filter(p -> p.getFileName().toString().startsWith("tx.")).toList()) {
+                for (String line : Files.readAllLines(log)) {
+                    String[] f = line.split(" ");
+                    if (f.length < 6 || !f[2].chars().allMatch(Character::isDigit)) {
+                        continue; // a failed or skipped transaction: counted by pgbench itself
+                    }
+                    long latency = Long.parseLong(f[2]);
+                    long finished = Long.parseLong(f[4]) * 1_000_000L + Long.parseLong(f[5]);
+                    rows.add(new long[] {finished, latency});
+                    firstStart = Math.min(firstStart, finished - latency);
+                }
+            }
+        }
+        long warmEnd = firstStart + (long) (warmupSeconds * 1e6);
+        long end = warmEnd + (long) (seconds * 1e6);
+        Histogram warm = Phase.histogram();
+        Histogram measured = Phase.histogram();
+        for (long[] row : rows) {
+            if (row[0] < warmEnd) {
+                warm.recordValue(Math.max(1, row[1]));
+            } else if (row[0] < end) {
+                measured.recordValue(Math.max(1, row[1]));
+            }
+        }
+        // pgbench's CPU over the whole run, per transaction: its share of the 2 cores the server also needs.
+        String[] cpu = Files.readString(times).trim().split("\\s+");
+        double cpuMicros = (Double.parseDouble(cpu[cpu.length - 2]) + Double.parseDouble(cpu[cpu.length - 1])) * 1e6
+                / Math.max(1, rows.size());
+        Measurement.Side side = storeTables ? Measurement.Side.PGBENCH_STORE : Measurement.Side.PGBENCH_LEAN;
+        return new Measurement(side, workload, synced,
+                new Phase(warm.getTotalCount(), 0, warmupSeconds, warm, cpuMicros, Double.NaN),
+                new Phase(measured.getTotalCount(), failed, seconds, measured, cpuMicros, Double.NaN));
+    }
+}
