@@ -44,11 +44,14 @@ final class DoctorCommand extends StoreCommand {
         }
         for (DoctorFinding finding : report.findings()) {
             if (finding.severity().compareTo(DoctorFinding.Severity.WARNING) >= 0) {
-                view.with(finding.check(), new View.Fields(finding.severity() + " " + finding.check() + ": "
+                View.Fields fields = new View.Fields(finding.severity() + " " + finding.check() + ": "
                         + finding.title())
                         .with("explanation", finding.explanation())
-                        .with("fix", finding.fix())
-                        .with("details", String.join(" | ", finding.details())));
+                        .with("fix", finding.fix());
+                if (!finding.details().isEmpty()) {
+                    fields.with("details", String.join(" | ", finding.details()));
+                }
+                view.with(finding.check(), fields);
             }
         }
         view.with("verdict", new View.Fields("verdict").with("healthy", report.healthy())

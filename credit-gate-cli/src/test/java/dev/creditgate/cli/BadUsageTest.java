@@ -86,7 +86,7 @@ class BadUsageTest {
     void theLineNamesTheProblemAndWhereHelpIs() {
         assertThat(Cli.run("charge", "probe", "2").errorLine()).isEqualTo(
                 "credit-gate charge: Missing required option: '--action=A' (see credit-gate charge --help)");
-        assertThat(Cli.run().errorLine()).isEqualTo("credit-gate: a command is required: demo, migrate, balance, "
+        assertThat(Cli.run().errorLine()).isEqualTo("credit-gate: a command is required: demo, doctor, migrate, balance, "
                 + "grant, charge, refund, history, hold, holds, help (see credit-gate --help)");
     }
 
@@ -111,8 +111,8 @@ class BadUsageTest {
         Cli.Run run = Cli.run(Map.of(), "balance", "probe");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(run.errorLine()).isEqualTo("credit-gate balance: no database: pass --jdbc-url URL or set "
-                + "CREDITGATE_JDBC_URL (see credit-gate balance --help)");
+        assertThat(run.errorLine()).isEqualTo("credit-gate balance: no database: pass --jdbc-url URL or --postgres, "
+                + "or set CREDITGATE_JDBC_URL (see credit-gate balance --help)");
     }
 
     @Test

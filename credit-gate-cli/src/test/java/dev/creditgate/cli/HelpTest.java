@@ -35,7 +35,7 @@ class HelpTest {
 
     @Test
     void theTreeHasEveryCommand() {
-        assertThat(commands()).containsExactly("", "demo", "migrate", "balance", "grant", "charge", "refund",
+        assertThat(commands()).containsExactly("", "demo", "doctor", "migrate", "balance", "grant", "charge", "refund",
                 "history", "hold", "hold reserve", "hold capture", "hold release", "holds", "holds purge");
     }
 

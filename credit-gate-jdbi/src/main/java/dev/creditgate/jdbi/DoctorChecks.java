@@ -147,7 +147,8 @@ final class DoctorChecks {
         long sampled = h.createQuery("SELECT count(*) FROM (SELECT 1 FROM " + sql.accounts() + " LIMIT :sample) s")
                 .bind("sample", driftSample).mapTo(Long.class).one();
         if (rows.isEmpty()) {
-            return DoctorFinding.ok(DRIFT, "the ledger sums to the balance for all " + sampled + " accounts checked");
+            return DoctorFinding.ok(DRIFT, "the ledger sums to the balance on every account checked ("
+                    + sampled + ")");
         }
         List<String> details = rows.stream().limit(CreditGateDoctor.MAX_DETAILS)
                 .map(r -> r.get("account") + ": balance " + r.get("balance") + ", ledger sums to " + r.get("ledger"))
@@ -185,14 +186,29 @@ final class DoctorChecks {
                 .bind("millis", holdRetention.toMillis()).mapTo(Long.class).one();
         if (due == 0) {
             return DoctorFinding.ok(SETTLED_HOLDS, "no settled hold is older than the retention of "
-                    + holdRetention);
+                    + readable(holdRetention));
         }
         return new DoctorFinding(SETTLED_HOLDS, Severity.WARNING,
-                due + " settled or expired holds are older than the retention of " + holdRetention,
+                due + " settled or expired holds are older than the retention of " + readable(holdRetention),
                 "Settled hold rows are kept only for the record; left to pile up they slow every reservation's "
                         + "look-ups and the table's vacuum.",
                 "Run store.purgeSettledHolds(Duration.ofDays(7)) or `credit-gate holds purge` from a scheduled job.",
                 List.of(due + " rows due"));
+    }
+
+    /** A retention as an operator writes it: {@code 7 d}, {@code 36 h}, {@code 90 min}, else ISO-8601. */
+    static String readable(Duration duration) {
+        long seconds = duration.getSeconds();
+        if (duration.getNano() != 0 || seconds == 0) {
+            return duration.toString();
+        }
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + " d";
+        }
+        if (seconds % 3_600 == 0) {
+            return seconds / 3_600 + " h";
+        }
+        return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
     }
 
     /** Null (no finding) unless the database has Citus. */

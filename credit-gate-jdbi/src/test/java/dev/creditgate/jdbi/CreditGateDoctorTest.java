@@ -64,7 +64,7 @@ class CreditGateDoctorTest {
                 "latency", Severity.OK));
         assertThat(report.finding("privileges").orElseThrow().severity()).isEqualTo(Severity.OK);
         assertThat(report.finding("drift").orElseThrow().title())
-                .isEqualTo("the ledger sums to the balance for all 1 accounts checked");
+                .isEqualTo("the ledger sums to the balance on every account checked (1)");
         assertThat(report.findings()).extracting(DoctorFinding::check).containsExactly("tables", "primary-key",
                 "duplicate-accounts", "check-constraint", "negative-balances", "drift", "expired-holds",
                 "settled-holds", "row-level-security", "privileges", "settings", "latency");
@@ -171,6 +171,7 @@ class CreditGateDoctorTest {
         assertThat(expired.details()).hasSize(1).first().asString().startsWith("user-1: 3 credits held until 2026-01-01");
         DoctorFinding settled = report.finding("settled-holds").orElseThrow();
         assertThat(settled.severity()).isEqualTo(Severity.WARNING);
+        assertThat(settled.title()).isEqualTo("3 settled or expired holds are older than the retention of 7 d");
         assertThat(settled.details()).containsExactly("3 rows due");
 
         store.purgeSettledHolds(Duration.ofDays(7));
