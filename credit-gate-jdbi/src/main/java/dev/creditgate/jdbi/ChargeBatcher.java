@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Coalesces concurrent charges into one round trip and one transaction per batch: group commit.
@@ -23,11 +25,17 @@ import org.jdbi.v3.core.HandleCallback;
  * the order they arrived, and two batches of this store never contend for an account; the batch function locks
  * accounts in one global order, so batches of other instances cannot deadlock with them either.
  *
+ * <p>On Citus, once the first batch has looked, an account's lane is chosen by the node that holds its shard
+ * ({@link CitusShards}), so that each batch's transaction stays on one worker instead of committing across several
+ * in two phases. (Charges queued before that look keep their lane; only the mapping of later ones changes.)
+ *
  * <p>Every charge of a batch is decided exactly as a single charge is. A batch that fails as a whole (its connection
  * lost, a serialization failure) fails each of its charges with the same classified exception, so that the gate
  * retries each with its own key: a charge that did commit then replays.
  */
 final class ChargeBatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChargeBatcher.class);
 
     /** Runs one batch on a connection of the store and classifies its failures, as every store call is run. */
     interface Runner {
@@ -40,6 +48,9 @@ final class ChargeBatcher implements AutoCloseable {
     private final Runner runner;
     private final String description;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean shardsRead = new AtomicBoolean();
+    /** Where Citus keeps each account; null until a batch has looked, and when the table is not distributed. */
+    private volatile CitusShards shards;
 
     ChargeBatcher(int laneCount, int maxBatchSize, PostgresSql sql, Runner runner, String description) {
         this.maxBatchSize = maxBatchSize;
@@ -54,7 +65,9 @@ final class ChargeBatcher implements AutoCloseable {
 
     ChargeResult charge(String accountId, long cost, String action, String key) {
         Pending pending = new Pending(accountId, cost, action, key);
-        lanes[Math.floorMod(accountId.hashCode(), lanes.length)].submit(pending);
+        CitusShards known = shards;
+        int lane = known != null ? known.lane(accountId) : Math.floorMod(accountId.hashCode(), lanes.length);
+        lanes[lane].submit(pending);
         try {
             return pending.result.join();
         } catch (CompletionException failure) {
@@ -129,7 +142,12 @@ final class ChargeBatcher implements AutoCloseable {
 
         private void send(List<Pending> batch) {
             try {
-                Object[] outcomes = runner.run("charge batch", handle -> decide(handle, batch));
+                Object[] outcomes = runner.run("charge batch", handle -> {
+                    if (shardsRead.compareAndSet(false, true)) {
+                        readShards(handle);
+                    }
+                    return decide(handle, batch);
+                });
                 for (int i = 0; i < batch.size(); i++) {
                     if (outcomes[i] instanceof ChargeResult result) {
                         batch.get(i).result.complete(result);
@@ -143,6 +161,19 @@ final class ChargeBatcher implements AutoCloseable {
                     pending.result.completeExceptionally(failure);
                 }
             }
+        }
+    }
+
+    /** Reads where Citus keeps the accounts, once per store; without Citus, one query that finds no extension. */
+    private void readShards(Handle handle) {
+        try {
+            if (CitusDistribution.present(handle)) {
+                shards = CitusShards.load(handle, sql.accounts(), lanes.length).orElse(null);
+            }
+        } catch (RuntimeException unreadable) {
+            // Only speed depends on it: batches keep their lanes by hash, and stay as correct.
+            LOG.debug("charge batches: could not read the Citus shards of {}; lanes stay by hash", sql.accounts(),
+                    unreadable);
         }
     }
 
