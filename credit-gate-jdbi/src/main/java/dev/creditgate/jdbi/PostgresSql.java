@@ -78,7 +78,7 @@ final class PostgresSql {
                 Map.entry("${capture_function}", function + "_capture\""),
                 Map.entry("${release_function}", function + "_release\""));
 
-        this.chargeCall = fill("SELECT * FROM ${charge_function}(:account, :cost, :action, :key)");
+        this.chargeCall = fill("SELECT * FROM ${charge_function}(?, ?, ?, ?)");
         this.chargeBatchCall = fill("SELECT * FROM ${charge_batch_function}(:accounts, :costs, :actions, :keys)");
         this.reserveCall = fill("SELECT * FROM ${reserve_function}(:account, :amount, :action, :key, :ttlMillis)");
         this.captureCall = fill("SELECT * FROM ${capture_function}(:account, :hold, :amount)");
@@ -130,7 +130,10 @@ final class PostgresSql {
         return holds;
     }
 
-    /** A charge on every path: see {@code V1_6__credit_gate_functions.sql} for its outcome codes. */
+    /**
+     * A charge on every path, with JDBC's positional parameters (account, cost, action, key): see
+     * {@code V1_6__credit_gate_functions.sql} for its outcome codes.
+     */
     String chargeCall() {
         return chargeCall;
     }
