@@ -72,7 +72,6 @@ public final class ProfileMain {
                 case "--database" -> name = args[++i];
                 case "--user" -> user = args[++i];
                 case "--out" -> out = Path.of(args[++i]);
-                case "--pgbench" -> i++; // accepted for symmetry with the load harness; not used here
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
