@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * <p>Arguments (all optional): {@code --host H --port P --database D --user U} (default 127.0.0.1:5432, postgres,
  * postgres), {@code --quick}, {@code --warmup S --seconds S} (default 10 and 15; quick 3 and 5), {@code --callers
  * 1,8,64} (spread workloads), {@code --hot-callers 8,64}, {@code --commits synced,off}, {@code --sides
- * single,batched,pgbench-store,pgbench-lean}, {@code --lanes N --max-batch N} (batched mode),
+ * single,batched,pgbench-store,pgbench-lean} (and, to take the single-mode gap apart, {@code pgbench-function,jdbc}:
+ * the store's charge function called by pgbench and by plain JDBC), {@code --lanes N --max-batch N} (batched mode),
  * {@code --pgbench PATH}, {@code --out DIR}, {@code --command TEXT} (the command line to print in the report).
  */
 public final class LoadHarness {
@@ -44,6 +45,7 @@ public final class LoadHarness {
         database.create();
         GateLoad gate = new GateLoad(database, options.lanes, options.maxBatch);
         Pgbench pgbench = new Pgbench(options.pgbench, database, options.out);
+        JdbcLoad jdbc = new JdbcLoad(database);
         List<Workload> workloads = new ArrayList<>();
         options.callers.forEach(c -> workloads.add(new Workload(c, false)));
         options.hotCallers.forEach(c -> workloads.add(new Workload(c, true)));
@@ -55,8 +57,9 @@ public final class LoadHarness {
                     Measurement m = switch (side) {
                         case SINGLE -> gate.run(workload, false, synced, options.warmup, options.seconds);
                         case BATCHED -> gate.run(workload, true, synced, options.warmup, options.seconds);
-                        case PGBENCH_STORE -> pgbench.run(workload, true, synced, options.warmup, options.seconds);
-                        case PGBENCH_LEAN -> pgbench.run(workload, false, synced, options.warmup, options.seconds);
+                        case PGBENCH_STORE, PGBENCH_LEAN, PGBENCH_FUNCTION ->
+                                pgbench.run(workload, side, synced, options.warmup, options.seconds);
+                        case JDBC -> jdbc.run(workload, synced, options.warmup, options.seconds);
                     };
                     measurements.add(m);
                     System.err.printf(Locale.ROOT, "%-8s %-10s %-24s warm-up %,9.0f/s  measured %,9.0f/s  "
@@ -204,8 +207,8 @@ public final class LoadHarness {
             List<Measurement.Side> sides = Arrays.stream(Measurement.Side.values())
                     .filter(s -> wanted.contains(s.key())).toList();
             if (sides.size() != wanted.size()) {
-                throw new IllegalArgumentException("--sides takes single, batched, pgbench-store, pgbench-lean; got '"
-                        + list + "'");
+                throw new IllegalArgumentException("--sides takes single, batched, pgbench-store, pgbench-lean, "
+                        + "pgbench-function, jdbc; got '" + list + "'");
             }
             // pgbench first, as in a full run: the gate's figures never depend on which side ran before.
             return sides.stream().sorted((a, b) -> Integer.compare(order(a), order(b))).toList();
@@ -215,8 +218,10 @@ public final class LoadHarness {
             return switch (side) {
                 case PGBENCH_LEAN -> 0;
                 case PGBENCH_STORE -> 1;
-                case SINGLE -> 2;
-                case BATCHED -> 3;
+                case PGBENCH_FUNCTION -> 2;
+                case JDBC -> 3;
+                case SINGLE -> 4;
+                case BATCHED -> 5;
             };
         }
     }

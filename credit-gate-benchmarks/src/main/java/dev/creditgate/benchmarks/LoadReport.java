@@ -59,19 +59,24 @@ final class LoadReport {
                         .append(ratio(batched, store)).append(" | ").append(ratio(batched, lean)).append(" |\n");
             }
         }
+        List<Measurement.Side> sides = java.util.Arrays.stream(Measurement.Side.values())
+                .filter(side -> measurements.stream().anyMatch(m -> m.side() == side)).toList();
         md.append("\n### Latency after warm-up, ms (p50 / p99 / p99.9), closed loop\n\n");
-        md.append("| commits | callers | accounts | gate single | gate batched | pgbench, store's tables "
-                + "| pgbench, lean tables |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| commits | callers | accounts |");
+        sides.forEach(side -> md.append(' ').append(side.label).append(" |"));
+        md.append("\n|---|---:|---:|").append("---:|".repeat(sides.size())).append('\n');
         for (boolean synced : commitModes()) {
             for (Workload w : workloads()) {
                 md.append("| ").append(synced ? "synced" : "sync off").append(" | ").append(w.callers())
                         .append(" | ").append(w.accounts());
-                for (Measurement.Side side : Measurement.Side.values()) {
+                for (Measurement.Side side : sides) {
                     md.append(" | ").append(find(side, w, synced).map(m -> latency(m.measured())).orElse("–"));
                 }
                 md.append(" |\n");
             }
+        }
+        if (sides.contains(Measurement.Side.PGBENCH_FUNCTION) || sides.contains(Measurement.Side.JDBC)) {
+            gap(md);
         }
         md.append("\n### Warm-up window (charges/s), client cost per charge, errors\n\n");
         md.append("| commits | callers | accounts | side | warm-up /s | measured /s | client CPU µs/charge "
@@ -85,6 +90,33 @@ final class LoadReport {
                     m.warmup().errors() + m.measured().errors()));
         }
         return md.toString();
+    }
+
+    /**
+     * Takes single mode's ratio to pgbench apart: what the store's function costs the server beyond the bare CTE
+     * (pgbench on both), what the JVM and pgjdbc cost beyond libpq (plain JDBC against pgbench on the function), and
+     * what the library adds to plain JDBC (the gate against plain JDBC). The three ratios multiply to the whole.
+     */
+    private void gap(StringBuilder md) {
+        md.append("\n### Single mode's gap, taken apart (charges/s and ratios)\n\n");
+        md.append("| commits | callers | accounts | pgbench, CTE | pgbench, function | plain JDBC, function | gate single "
+                + "| function ÷ CTE (server) | JDBC ÷ pgbench (JVM + pgjdbc) | gate ÷ JDBC (library) "
+                + "| gate ÷ pgbench CTE |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (boolean synced : commitModes()) {
+            for (Workload w : workloads()) {
+                Optional<Measurement> cte = find(Measurement.Side.PGBENCH_STORE, w, synced);
+                Optional<Measurement> function = find(Measurement.Side.PGBENCH_FUNCTION, w, synced);
+                Optional<Measurement> jdbc = find(Measurement.Side.JDBC, w, synced);
+                Optional<Measurement> single = find(Measurement.Side.SINGLE, w, synced);
+                md.append("| ").append(synced ? "synced" : "sync off").append(" | ").append(w.callers())
+                        .append(" | ").append(w.accounts()).append(" | ")
+                        .append(rate(cte)).append(" | ").append(rate(function)).append(" | ")
+                        .append(rate(jdbc)).append(" | ").append(rate(single)).append(" | ")
+                        .append(ratio(function, cte)).append(" | ").append(ratio(jdbc, function)).append(" | ")
+                        .append(ratio(single, jdbc)).append(" | ").append(ratio(single, cte)).append(" |\n");
+            }
+        }
     }
 
     String json() {

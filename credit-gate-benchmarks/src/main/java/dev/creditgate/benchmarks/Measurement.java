@@ -4,7 +4,8 @@ package dev.creditgate.benchmarks;
  * One side's run of one workload: its warm-up window, reported beside the measured window rather than hidden, and
  * the measured window that the ratios use.
  *
- * @param side who charged: the gate in single or batched mode, or pgbench on the store's or on lean tables
+ * @param side who charged: the gate in single or batched mode, pgbench on the store's or on lean tables, or the
+ *     store's charge function called by pgbench or by plain JDBC
  * @param workload callers and accounts
  * @param synced whether each commit waited for its WAL flush ({@code synchronous_commit=on})
  * @param warmup the warm-up window
@@ -17,7 +18,9 @@ record Measurement(Side side, Workload workload, boolean synced, Phase warmup, P
         SINGLE("gate single"),
         BATCHED("gate batched"),
         PGBENCH_STORE("pgbench, store's tables"),
-        PGBENCH_LEAN("pgbench, lean tables");
+        PGBENCH_LEAN("pgbench, lean tables"),
+        PGBENCH_FUNCTION("pgbench, store's function"),
+        JDBC("plain JDBC, store's function");
 
         final String label;
 

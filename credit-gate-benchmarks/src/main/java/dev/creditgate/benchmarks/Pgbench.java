@@ -12,8 +12,9 @@ import org.HdrHistogram.Histogram;
 /**
  * The baseline: pgbench doing a charge's work with the same server in the same run. One prepared statement per
  * transaction (autocommit): the conditional debit and the ledger row with its idempotency key in one data-modifying
- * CTE, on the store's own tables (the SQL of the store's one-statement path) or on lean tables. Its per-transaction
- * log gives the latencies; the log's timestamps split the warm-up from the measured window, as the gate's are split.
+ * CTE, on the store's own tables or on lean tables; or, to take the gap apart, the store's own charge function, which
+ * also answers replays, holds and refusals. Its per-transaction log gives the latencies; the log's timestamps split
+ * the warm-up from the measured window, as the gate's are split.
  */
 final class Pgbench {
 
@@ -27,40 +28,44 @@ final class Pgbench {
         this.work = work;
     }
 
-    /** The script of one charge; {@code :aid} picks the account as the gate's callers do. */
-    static String script(boolean storeTables, boolean hot) {
+    /** The script of one charge by {@code side}; {@code :aid} picks the account as the gate's callers do. */
+    static String script(Measurement.Side side, boolean hot) {
         String pick = hot ? "\\set aid " + Workload.HOT_ACCOUNT + "\n"
                 : "\\set aid random(1, " + Workload.SPREAD_ACCOUNTS + ")\n";
         // A key per charge like the gate's fresh keys: a run prefix, the client, and the client's own counter.
         String key = ":prefix || :client_id || '-' || :n";
-        String sql = storeTables
-                ? "WITH debited AS (UPDATE " + BenchDatabase.STORE_SCHEMA + ".credit_accounts "
+        String sql = switch (side) {
+            case PGBENCH_STORE -> "WITH debited AS (UPDATE " + BenchDatabase.STORE_SCHEMA + ".credit_accounts "
                         + "SET balance = balance - 1, updated_at = now() "
                         + "WHERE account_id = 'acct-' || :aid AND balance >= 1 "
                         + "AND (holds_until IS NULL OR holds_until <= now()) RETURNING balance) "
                         + "INSERT INTO " + BenchDatabase.STORE_SCHEMA + ".credit_ledger "
                         + "(account_id, kind, amount, balance_after, reference, idempotency_key) "
                         + "SELECT 'acct-' || :aid, 'CHARGE', -1, balance, 'bench', " + key + " FROM debited "
-                        + "RETURNING id, balance_after;\n"
-                : "WITH debited AS (UPDATE " + BenchDatabase.LEAN_SCHEMA + ".accounts SET balance = balance - 1 "
+                        + "RETURNING id, balance_after;\n";
+            case PGBENCH_LEAN -> "WITH debited AS (UPDATE " + BenchDatabase.LEAN_SCHEMA + ".accounts SET balance = balance - 1 "
                         + "WHERE account_id = 'acct-' || :aid AND balance >= 1 RETURNING balance) "
                         + "INSERT INTO " + BenchDatabase.LEAN_SCHEMA + ".ledger "
                         + "(account_id, amount, balance_after, reference, idempotency_key) "
                         + "SELECT 'acct-' || :aid, -1, balance, 'bench', " + key + " FROM debited "
                         + "RETURNING id, balance_after;\n";
+            case PGBENCH_FUNCTION -> JdbcLoad.chargeCall().replace("?, ?, ?, ?",
+                    "'acct-' || :aid, 1, 'bench', " + key) + ";\n";
+            default -> throw new IllegalArgumentException("pgbench does not run " + side);
+        };
         return pick + "\\set n :n + 1\n" + sql;
     }
 
-    Measurement run(Workload workload, boolean storeTables, boolean synced, double warmupSeconds, double seconds)
+    Measurement run(Workload workload, Measurement.Side side, boolean synced, double warmupSeconds, double seconds)
             throws IOException, InterruptedException {
-        String name = (storeTables ? "store" : "lean") + "-" + workload.name() + (synced ? "-synced" : "-async");
+        String name = side.key() + "-" + workload.name() + (synced ? "-synced" : "-async");
         Path dir = Files.createDirectories(work.resolve("pgbench").resolve(name));
         try (Stream<Path> old = Files.list(dir)) {
             for (Path file : old.toList()) {
                 Files.delete(file);
             }
         }
-        Path script = Files.writeString(dir.resolve("charge.sql"), script(storeTables, workload.hot()));
+        Path script = Files.writeString(dir.resolve("charge.sql"), script(side, workload.hot()));
         Path times = dir.resolve("time.txt");
         int total = (int) Math.ceil(warmupSeconds + seconds);
         int threads = Math.min(workload.callers(), 2);
@@ -84,7 +89,7 @@ final class Pgbench {
         if (process.exitValue() != 0) {
             throw new IllegalStateException("pgbench failed with exit code " + process.exitValue() + ":\n" + output);
         }
-        return measure(workload, storeTables, synced, dir, warmupSeconds, seconds, failures(output), times);
+        return measure(workload, side, synced, dir, warmupSeconds, seconds, failures(output), times);
     }
 
     /** pgbench's own count of failed transactions; a healthy run has none. */
@@ -101,7 +106,7 @@ final class Pgbench {
      * Reads the per-transaction logs ({@code client tx latency_us script epoch_s epoch_us}) and splits them at the
      * warm-up's end, counted from the first transaction's start.
      */
-    private static Measurement measure(Workload workload, boolean storeTables, boolean synced, Path dir,
+    private static Measurement measure(Workload workload, Measurement.Side side, boolean synced, Path dir,
             double warmupSeconds, double seconds, long failed, Path times) throws IOException {
         List<long[]> rows = new ArrayList<>();
         long firstStart = Long.MAX_VALUE;
@@ -134,7 +139,6 @@ final class Pgbench {
         String[] cpu = Files.readString(times).trim().split("\\s+");
         double cpuMicros = (Double.parseDouble(cpu[cpu.length - 2]) + Double.parseDouble(cpu[cpu.length - 1])) * 1e6
                 / Math.max(1, rows.size());
-        Measurement.Side side = storeTables ? Measurement.Side.PGBENCH_STORE : Measurement.Side.PGBENCH_LEAN;
         return new Measurement(side, workload, synced,
                 new Phase(warm.getTotalCount(), 0, warmupSeconds, warm, cpuMicros, Double.NaN),
                 new Phase(measured.getTotalCount(), failed, seconds, measured, cpuMicros, Double.NaN));
