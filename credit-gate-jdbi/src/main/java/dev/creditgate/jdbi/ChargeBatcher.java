@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -18,12 +19,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Coalesces concurrent charges into one round trip and one transaction per batch: group commit.
  *
- * <p>Each account belongs to one lane (by the hash of its id), and each lane has one thread that sends its batches
- * one after another: a caller's charge joins the lane's queue and the lane takes everything queued, up to the
- * maximum, as soon as its previous batch is answered. No one waits for a batch to fill: an idle lane sends a lone
- * charge at once, and the next batch forms while one is in flight. So one account's charges reach the database in
- * the order they arrived, and two batches of this store never contend for an account; the batch function locks
- * accounts in one global order, so batches of other instances cannot deadlock with them either.
+ * <p>Each account belongs to one lane (by the hash of its id), and each lane sends its batches one after another:
+ * a caller's charge joins the lane's queue, and whoever sends next takes everything queued, up to the maximum, as
+ * soon as the previous batch is answered. No one waits for a batch to fill. A caller that finds its lane idle sends
+ * the batch itself, on its own thread, so that a lone charge costs no hand-off between threads; while a batch is in
+ * flight, later charges queue, and the lane's own thread sends them when it is answered. A batch of one charge goes
+ * as a single charge does. So one account's charges reach the database in the order they arrived, and two batches
+ * of this store never contend for an account; the batch function locks accounts in one global order, so batches of
+ * other instances cannot deadlock with them either.
  *
  * <p>On Citus, once the first batch has looked, an account's lane is chosen by the node that holds its shard
  * ({@link CitusShards}), so that each batch's transaction stays on one worker instead of committing across several
@@ -42,20 +45,33 @@ final class ChargeBatcher implements AutoCloseable {
         <T> T run(String operation, HandleCallback<T, RuntimeException> body);
     }
 
+    /** Decides one charge on a connection as single mode does: what a batch of one sends. */
+    interface LoneCharge {
+        JdbiBalanceStore.ChargeOutcome call(java.sql.Connection connection, String accountId, long cost,
+                String action, String key);
+    }
+
     private final Lane[] lanes;
     private final int maxBatchSize;
     private final PostgresSql sql;
     private final Runner runner;
+    private final LoneCharge lone;
     private final String description;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean shardsRead = new AtomicBoolean();
+    /** Batches sent and the charges in them, for tests and diagnosis. */
+    private final LongAdder batchesSent = new LongAdder();
+    private final LongAdder chargesSent = new LongAdder();
+    private final LongAdder sentByCallers = new LongAdder();
     /** Where Citus keeps each account; null until a batch has looked, and when the table is not distributed. */
     private volatile CitusShards shards;
 
-    ChargeBatcher(int laneCount, int maxBatchSize, PostgresSql sql, Runner runner, String description) {
+    ChargeBatcher(int laneCount, int maxBatchSize, PostgresSql sql, Runner runner, LoneCharge lone,
+            String description) {
         this.maxBatchSize = maxBatchSize;
         this.sql = sql;
         this.runner = runner;
+        this.lone = lone;
         this.description = description;
         this.lanes = new Lane[laneCount];
         for (int i = 0; i < laneCount; i++) {
@@ -73,6 +89,30 @@ final class ChargeBatcher implements AutoCloseable {
         } catch (CompletionException failure) {
             throw (RuntimeException) failure.getCause();
         }
+    }
+
+    /** Batches sent so far, lone charges included. */
+    long batchesSent() {
+        return batchesSent.sum();
+    }
+
+    /** Charges sent so far in those batches. */
+    long chargesSent() {
+        return chargesSent.sum();
+    }
+
+    /** Of those batches, the ones a caller sent on its own thread, having found its lane idle. */
+    long sentByCallers() {
+        return sentByCallers.sum();
+    }
+
+    /** Charges waiting in the lanes' queues now. */
+    int queued() {
+        int queued = 0;
+        for (Lane lane : lanes) {
+            queued += lane.queue.size();
+        }
+        return queued;
     }
 
     @Override
@@ -102,6 +142,8 @@ final class ChargeBatcher implements AutoCloseable {
 
     private final class Lane implements Runnable {
         private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+        /** Held by whoever sends the lane's batches now: the lane's thread, or a caller that found the lane idle. */
+        private final AtomicBoolean sending = new AtomicBoolean();
         private final Thread thread;
 
         Lane(int index) {
@@ -110,30 +152,78 @@ final class ChargeBatcher implements AutoCloseable {
             thread.start();
         }
 
+        /**
+         * Queues the charge; if no batch of the lane is in flight, sends it (with anything queued before it) on the
+         * caller's thread. Otherwise whoever is sending hands the queue to the lane's thread when done.
+         */
         void submit(Pending pending) {
             if (closed.get()) {
                 pending.result.completeExceptionally(closedFailure());
                 return;
             }
             queue.add(pending);
-            LockSupport.unpark(thread);
+            if (!sending.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                List<Pending> batch = new ArrayList<>();
+                while (!pending.result.isDone() && drain(batch)) {
+                    sentByCallers.increment();
+                    send(batch);
+                    batch.clear();
+                }
+            } finally {
+                release();
+            }
+        }
+
+        /** Takes queued charges, oldest first, up to the maximum; false when none was queued. */
+        private boolean drain(List<Pending> batch) {
+            Pending next;
+            while (batch.size() < maxBatchSize && (next = queue.poll()) != null) {
+                batch.add(next);
+            }
+            return !batch.isEmpty();
+        }
+
+        /**
+         * Lets the next sender in. Checked after letting go, so that a charge queued while this sender held the
+         * lane (its caller found it taken) is never left waiting: the lane's thread sends it, or fails it if the
+         * store was closed.
+         */
+        private void release() {
+            sending.set(false);
+            if (queue.isEmpty()) {
+                return;
+            }
+            if (closed.get()) {
+                failQueued();
+            } else {
+                LockSupport.unpark(thread);
+            }
         }
 
         @Override
         public void run() {
             List<Pending> batch = new ArrayList<>(maxBatchSize);
             while (!closed.get()) {
-                Pending next;
-                while (batch.size() < maxBatchSize && (next = queue.poll()) != null) {
-                    batch.add(next);
-                }
-                if (batch.isEmpty()) {
+                if (queue.isEmpty() || !sending.compareAndSet(false, true)) {
                     LockSupport.park(this);
                     continue;
                 }
-                send(batch);
-                batch.clear();
+                try {
+                    if (drain(batch)) {
+                        send(batch);
+                        batch.clear();
+                    }
+                } finally {
+                    release();
+                }
             }
+            failQueued();
+        }
+
+        private void failQueued() {
             Pending left;
             while ((left = queue.poll()) != null) {
                 left.result.completeExceptionally(closedFailure());
@@ -141,6 +231,8 @@ final class ChargeBatcher implements AutoCloseable {
         }
 
         private void send(List<Pending> batch) {
+            batchesSent.increment();
+            chargesSent.add(batch.size());
             try {
                 Object[] outcomes = runner.run("charge batch", handle -> {
                     if (shardsRead.compareAndSet(false, true)) {
@@ -183,6 +275,16 @@ final class ChargeBatcher implements AutoCloseable {
      */
     private Object[] decide(Handle handle, List<Pending> batch) {
         int size = batch.size();
+        if (size == 1) {
+            Pending only = batch.get(0);
+            JdbiBalanceStore.ChargeOutcome outcome = JdbiBalanceStore.decided(handle,
+                    tx -> lone.call(tx.getConnection(), only.accountId, only.cost, only.action, only.key));
+            try {
+                return new Object[] {outcome.toResult(only.accountId, only.cost, only.action, only.key, description)};
+            } catch (RuntimeException rejected) {
+                return new Object[] {rejected};
+            }
+        }
         String[] accounts = new String[size];
         long[] costs = new long[size];
         String[] actions = new String[size];

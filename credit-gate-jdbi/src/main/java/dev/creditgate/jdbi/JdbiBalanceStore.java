@@ -111,8 +111,14 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
         this.holds = new HoldOperations(sql, description);
         this.distributeAdoptedTable = builder.distributeAdoptedTable;
         this.batcher = builder.batching
-                ? new ChargeBatcher(builder.batchLanes, builder.maxBatchSize, sql, this::run, description)
+                ? new ChargeBatcher(builder.batchLanes, builder.maxBatchSize, sql, this::run, this::chargeCall,
+                        description)
                 : null;
+    }
+
+    /** The batcher of charges, when batching is on; for tests. */
+    ChargeBatcher batcher() {
+        return batcher;
     }
 
     /** The Jdbi the store connects through, for the doctor. */
@@ -221,7 +227,7 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
      * factories, statement context, row mapping) cost the client more CPU than the database spends on the charge.
      * pgjdbc still caches the statement per connection and prepares it on the server after a few uses.
      */
-    private ChargeOutcome chargeCall(Connection connection, String accountId, long cost, String action, String key) {
+    ChargeOutcome chargeCall(Connection connection, String accountId, long cost, String action, String key) {
         try (PreparedStatement call = connection.prepareStatement(sql.chargeCall())) {
             call.setString(1, accountId);
             call.setLong(2, cost);
@@ -730,7 +736,8 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
          * Turns batched charges on or off (default off). With batching, concurrent charges coalesce into one round
          * trip and one transaction per batch: each account's charges go, in the order they arrive, to one of
          * {@link #batchLanes(int) lanes}, and a lane sends whatever is queued, up to {@link #maxBatchSize(int)}, as soon
-         * as its previous batch is answered (no waiting when idle). Every charge keeps its own guarantees: it is
+         * as its previous batch is answered. Nothing waits for a batch to fill: a charge that finds its lane idle is
+         * sent at once, on the caller's own thread, and alone it goes as a single charge. Every charge keeps its own guarantees: it is
          * decided as a single charge is, its rejection does not fail the others, and a batch that fails as a whole
          * fails each charge with the classified exception, which the gate retries by its key. Reservations, captures,
          * releases, grants and refunds are not batched. Each lane is a daemon thread and uses one connection of the

@@ -95,6 +95,69 @@ class BatchedContractTest extends BalanceStoreContract {
     }
 
     @Test
+    void aLoneChargeGoesAloneAndWhatQueuesBehindABusyLaneGoesAsOneBatch() throws Exception {
+        String account = newAccountId();
+        gate.grant(account, 100, "funds");
+        try (JdbiBalanceStore oneLane = JdbiBalanceStore.builder(Jdbi.create(pool)).batching(true).batchLanes(1)
+                .maxBatchSize(64).build();
+             org.jdbi.v3.core.Handle holder = Jdbi.create(pool).open()) {
+            ChargeBatcher batcher = oneLane.batcher();
+            assertThat(oneLane.charge(account, 1, "alone", "k-alone")).isInstanceOf(Charged.class);
+            assertThat(batcher.batchesSent()).isEqualTo(1);
+            assertThat(batcher.chargesSent()).isEqualTo(1);
+            assertThat(batcher.sentByCallers()).isEqualTo(1);
+
+            // Another transaction holds the account, so the next charge's batch waits in the database...
+            holder.begin();
+            holder.createQuery("SELECT balance FROM credit_accounts WHERE account_id = :a FOR UPDATE")
+                    .bind("a", account).mapTo(Long.class).one();
+            ExecutorService threads = Executors.newFixedThreadPool(11);
+            try {
+                List<Future<ChargeResult>> charges = new ArrayList<>();
+                charges.add(threads.submit(() -> oneLane.charge(account, 2, "held", "k-held")));
+                awaitLockWaits(1);
+                // ...and every charge submitted meanwhile queues behind it.
+                for (int i = 0; i < 10; i++) {
+                    String key = "k-" + i;
+                    charges.add(threads.submit(() -> oneLane.charge(account, 3, "queued", key)));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (batcher.queued() < 10 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(batcher.queued()).isEqualTo(10);
+                holder.commit();
+
+                for (Future<ChargeResult> charge : charges) {
+                    assertThat(charge.get(1, TimeUnit.MINUTES)).isInstanceOf(Charged.class);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            // The lone charge and the held one, each sent by its caller; the ten queued behind, one batch by the lane.
+            assertThat(batcher.batchesSent()).isEqualTo(3);
+            assertThat(batcher.chargesSent()).isEqualTo(12);
+            assertThat(batcher.sentByCallers()).isEqualTo(2);
+        }
+        assertThatAccount(gate, account).hasBalance(100 - 1 - 2 - 30).hasLedgerEntries(13).hasLedgerSummingToBalance();
+    }
+
+    private static void awaitLockWaits(int waiting) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (org.jdbi.v3.core.Handle observer = Jdbi.create(pool).open()) {
+            while (System.nanoTime() < deadline) {
+                int now = observer.createQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        + "AND datname = current_database()").mapTo(Integer.class).one();
+                if (now >= waiting) {
+                    return;
+                }
+                Thread.sleep(5);
+            }
+        }
+        throw new AssertionError("no charge came to wait for the account's lock within 30 s");
+    }
+
+    @Test
     void aClosedStoreFailsChargesAsNothingApplied() {
         JdbiBalanceStore closed = JdbiBalanceStore.builder(Jdbi.create(pool)).batching(true).build();
         closed.close();
