@@ -34,6 +34,8 @@ import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
@@ -78,6 +80,8 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * <p>Thread-safe; it takes a connection from the {@link Jdbi} per call.
  */
 public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbiBalanceStore.class);
 
     /** Serializes concurrent {@link #migrate()} calls from many instances. */
     private static final long MIGRATION_LOCK = 0x63726564_69746761L;
@@ -298,6 +302,7 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
             if (!SqlFailures.needsReadCommitted(failure)) {
                 throw failure;
             }
+            afterFailedStatement(handle);
             return inReadCommitted(handle, call);
         }
     }
@@ -330,6 +335,7 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
                         .map((rs, ctx) -> rs.getLong("balance_after"))
                         .one();
             } catch (RuntimeException failure) {
+                afterFailedStatement(handle);
                 if (!tables.ownsAccountsTable() && (SqlFailures.isTooLong(failure) || SqlFailures.isOutOfRange(failure))) {
                     Optional<String> badId = AdoptedTable.idProblem(handle, tables, accountId);
                     if (badId.isPresent()) {
@@ -399,6 +405,7 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
                 if (!SqlFailures.isUniqueViolation(failure) && !SqlFailures.isOutOfRange(failure)) {
                     throw failure;
                 }
+                afterFailedStatement(handle);
                 Optional<LedgerEntry> first = handle.createQuery(sql.refundOf())
                         .bind("chargeAccount", charge.accountId())
                         .bind("charge", charge.number())
@@ -488,6 +495,9 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
             long batch;
             do {
                 batch = holds.purge(handle, retention, PURGE_BATCH);
+                if (!autoCommit(handle)) {
+                    commit(handle); // each batch its own transaction, as in auto-commit, so that locks stay short
+                }
                 deleted += batch;
             } while (batch == PURGE_BATCH);
             return deleted;
@@ -559,17 +569,94 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
      */
     <T> T run(String operation, HandleCallback<T, RuntimeException> body) {
         Handle handle;
+        boolean ownTransaction;
         try {
             handle = jdbi.open();
+            ownTransaction = !autoCommit(handle);
         } catch (RuntimeException failure) {
             throw SqlFailures.translate(operation, failure, true);
         }
         try (handle) {
-            return body.withHandle(handle);
+            try {
+                T result = body.withHandle(handle);
+                if (ownTransaction) {
+                    commit(handle);
+                }
+                return result;
+            } catch (CreditGateException | ArithmeticException | IllegalArgumentException decided) {
+                if (ownTransaction) {
+                    endDecided(handle);
+                }
+                throw decided;
+            } catch (RuntimeException failure) {
+                if (ownTransaction) {
+                    rollbackQuietly(handle);
+                }
+                throw failure;
+            }
         } catch (CreditGateException | ArithmeticException | IllegalArgumentException decided) {
             throw decided;
         } catch (RuntimeException failure) {
             throw SqlFailures.translate(operation, failure, false);
+        }
+    }
+
+    /**
+     * Whether the connection commits each statement by itself. A pool may hand connections out with auto-commit off,
+     * as pools configured for JPA do; the store then ends each operation's transaction itself (one more round trip),
+     * for a write left open would be rolled back when the connection went back, after the caller was told it was
+     * done. (Turning auto-commit on instead would mislead Jdbi, which reads it once, when the handle opens.)
+     */
+    static boolean autoCommit(Handle handle) {
+        try {
+            return handle.getConnection().getAutoCommit();
+        } catch (SQLException failure) {
+            throw new org.jdbi.v3.core.ConnectionException(failure);
+        }
+    }
+
+    /** Commits the operation's transaction on a connection without auto-commit. */
+    static void commit(Handle handle) {
+        try {
+            handle.getConnection().commit();
+        } catch (SQLException failure) {
+            throw new UnableToExecuteStatementException("COMMIT", failure, null);
+        }
+    }
+
+    /**
+     * After a statement failed and before the next: without auto-commit the failure aborted the operation's
+     * transaction, which had written nothing before it, so it is rolled back and the next statement begins anew, as
+     * in auto-commit.
+     */
+    static void afterFailedStatement(Handle handle) {
+        if (autoCommit(handle)) {
+            return;
+        }
+        try {
+            handle.getConnection().rollback();
+        } catch (SQLException failure) {
+            throw new UnableToExecuteStatementException("ROLLBACK", failure, null);
+        }
+    }
+
+    /**
+     * Ends the transaction of an operation that the database's answer decided against (a conflict, a refusal): what
+     * it wrote stands, as it would in auto-commit; where a failed statement had aborted it, nothing did.
+     */
+    private static void endDecided(Handle handle) {
+        try {
+            handle.getConnection().commit();
+        } catch (SQLException aborted) {
+            rollbackQuietly(handle);
+        }
+    }
+
+    private static void rollbackQuietly(Handle handle) {
+        try {
+            handle.getConnection().rollback();
+        } catch (SQLException | RuntimeException broken) {
+            LOG.debug("rollback after a failed operation failed too; the pool discards a broken connection", broken);
         }
     }
 
@@ -579,6 +666,11 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
      * connection's session settings are left alone.
      */
     private static <T> T inReadCommitted(Handle handle, HandleCallback<T, RuntimeException> body) {
+        if (!autoCommit(handle)) {
+            // Already the operation's own transaction, begun by this statement; run() commits it.
+            handle.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            return body.withHandle(handle);
+        }
         return handle.inTransaction(tx -> {
             tx.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
             return body.withHandle(tx);

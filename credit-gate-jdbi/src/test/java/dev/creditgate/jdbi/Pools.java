@@ -22,6 +22,11 @@ final class Pools {
 
     /** A pool whose every new session first runs {@code initSql} (null for none). */
     static HikariDataSource hikari(PostgresTestDatabase db, String applicationName, int size, String initSql) {
+        return new HikariDataSource(config(db, applicationName, size, initSql));
+    }
+
+    /** The configuration of {@link #hikari(PostgresTestDatabase, String, int, String)}, to change before use. */
+    static HikariConfig config(PostgresTestDatabase db, String applicationName, int size, String initSql) {
         HikariConfig config = new HikariConfig();
         config.setConnectionInitSql(initSql);
         // The application name tags the pool's sessions, so a test can find (and kill) exactly them.
@@ -31,7 +36,7 @@ final class Pools {
         config.setMaximumPoolSize(size);
         config.setPoolName(applicationName);
         config.setConnectionTimeout(5_000);
-        return new HikariDataSource(config);
+        return config;
     }
 
     /** Re-submits a charge until the store answers; the database is healthy again, so this ends quickly. */
