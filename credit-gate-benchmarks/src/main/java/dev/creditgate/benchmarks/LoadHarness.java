@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * postgres), {@code --quick}, {@code --warmup S --seconds S} (default 10 and 15; quick 3 and 5), {@code --callers
  * 1,8,64} (spread workloads), {@code --hot-callers 8,64}, {@code --commits synced,off}, {@code --sides
  * single,batched,pgbench-store,pgbench-lean} (and, to take the single-mode gap apart, {@code pgbench-function,jdbc}:
- * the store's charge function called by pgbench and by plain JDBC), {@code --lanes N --max-batch N} (batched mode),
+ * the store's charge function called by pgbench and by plain JDBC), {@code --lanes N --max-batch N} (batched mode), {@code --rounds N} (every side
+ * runs N times, the sides taking turns, so that a machine whose speed drifts slows each side alike; a side's figures
+ * are then its rounds' together),
  * {@code --pgbench PATH}, {@code --out DIR}, {@code --command TEXT} (the command line to print in the report).
  */
 public final class LoadHarness {
@@ -52,21 +54,28 @@ public final class LoadHarness {
         List<Measurement> measurements = new ArrayList<>();
         for (boolean synced : options.commits) {
             for (Workload workload : workloads) {
+                List<Measurement> rounds = new ArrayList<>();
+                for (int round = 1; round <= options.rounds; round++) {
+                    for (Measurement.Side side : options.sides) {
+                        database.reset();
+                        Measurement m = switch (side) {
+                            case SINGLE -> gate.run(workload, false, synced, options.warmup, options.seconds);
+                            case BATCHED -> gate.run(workload, true, synced, options.warmup, options.seconds);
+                            case PGBENCH_STORE, PGBENCH_LEAN, PGBENCH_FUNCTION ->
+                                    pgbench.run(workload, side, synced, options.warmup, options.seconds);
+                            case JDBC -> jdbc.run(workload, synced, options.warmup, options.seconds);
+                        };
+                        rounds.add(m);
+                        System.err.printf(Locale.ROOT, "%-8s %-10s %-28s round %d  warm-up %,9.0f/s  measured "
+                                        + "%,9.0f/s  p50 %.2f p99 %.2f p99.9 %.2f ms  errors %d%n",
+                                synced ? "synced" : "sync-off", workload.name(), side.label, round,
+                                m.warmup().perSecond(), m.measured().perSecond(), m.measured().millis(50),
+                                m.measured().millis(99), m.measured().millis(99.9),
+                                m.warmup().errors() + m.measured().errors());
+                    }
+                }
                 for (Measurement.Side side : options.sides) {
-                    database.reset();
-                    Measurement m = switch (side) {
-                        case SINGLE -> gate.run(workload, false, synced, options.warmup, options.seconds);
-                        case BATCHED -> gate.run(workload, true, synced, options.warmup, options.seconds);
-                        case PGBENCH_STORE, PGBENCH_LEAN, PGBENCH_FUNCTION ->
-                                pgbench.run(workload, side, synced, options.warmup, options.seconds);
-                        case JDBC -> jdbc.run(workload, synced, options.warmup, options.seconds);
-                    };
-                    measurements.add(m);
-                    System.err.printf(Locale.ROOT, "%-8s %-10s %-24s warm-up %,9.0f/s  measured %,9.0f/s  "
-                                    + "p50 %.2f p99 %.2f p99.9 %.2f ms  errors %d%n",
-                            synced ? "synced" : "sync-off", workload.name(), side.label, m.warmup().perSecond(),
-                            m.measured().perSecond(), m.measured().millis(50), m.measured().millis(99),
-                            m.measured().millis(99.9), m.warmup().errors() + m.measured().errors());
+                    measurements.add(Measurement.merge(rounds.stream().filter(m -> m.side() == side).toList()));
                 }
             }
         }
@@ -136,6 +145,7 @@ public final class LoadHarness {
                 Measurement.Side.SINGLE, Measurement.Side.BATCHED);
         int lanes = dev.creditgate.jdbi.JdbiBalanceStore.DEFAULT_BATCH_LANES;
         int maxBatch = dev.creditgate.jdbi.JdbiBalanceStore.DEFAULT_MAX_BATCH_SIZE;
+        int rounds = 1;
         Path pgbench = Path.of("/usr/lib/postgresql/15/bin/pgbench");
         Path out = Path.of("target", "benchmarks");
         String command = "LoadHarness";
@@ -174,6 +184,12 @@ public final class LoadHarness {
                     case "--sides" -> o.sides = sides(value);
                     case "--lanes" -> o.lanes = Integer.parseInt(value);
                     case "--max-batch" -> o.maxBatch = Integer.parseInt(value);
+                    case "--rounds" -> {
+                        o.rounds = Integer.parseInt(value);
+                        if (o.rounds < 1) {
+                            throw new IllegalArgumentException("--rounds takes 1 or more, got " + value);
+                        }
+                    }
                     case "--pgbench" -> o.pgbench = Path.of(value);
                     case "--out" -> o.out = Path.of(value);
                     case "--command" -> o.command = value;

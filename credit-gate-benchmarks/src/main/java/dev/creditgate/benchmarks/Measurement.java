@@ -13,6 +13,17 @@ package dev.creditgate.benchmarks;
  */
 record Measurement(Side side, Workload workload, boolean synced, Phase warmup, Phase measured) {
 
+    /** One side's rounds of one workload as one measurement: their windows together. */
+    static Measurement merge(java.util.List<Measurement> rounds) {
+        Measurement first = rounds.get(0);
+        if (rounds.size() == 1) {
+            return first;
+        }
+        return new Measurement(first.side, first.workload, first.synced,
+                Phase.merge(rounds.stream().map(Measurement::warmup).toList()),
+                Phase.merge(rounds.stream().map(Measurement::measured).toList()));
+    }
+
     /** Who charges. */
     enum Side {
         SINGLE("gate single"),

@@ -16,6 +16,29 @@ import org.HdrHistogram.Histogram;
 record Phase(long charges, long errors, double seconds, Histogram latency, double clientCpuMicros,
         double clientBytes) {
 
+    /**
+     * Windows of several rounds as one: charges, errors, seconds and latencies added up, the client's costs per
+     * charge weighted by each window's charges.
+     */
+    static Phase merge(java.util.List<Phase> phases) {
+        Histogram latency = histogram();
+        long charges = 0;
+        long errors = 0;
+        double seconds = 0;
+        double cpu = 0;
+        double bytes = 0;
+        for (Phase phase : phases) {
+            latency.add(phase.latency);
+            charges += phase.charges;
+            errors += phase.errors;
+            seconds += phase.seconds;
+            cpu += phase.clientCpuMicros * phase.charges;
+            bytes += phase.clientBytes * phase.charges;
+        }
+        return new Phase(charges, errors, seconds, latency, charges == 0 ? Double.NaN : cpu / charges,
+                charges == 0 ? Double.NaN : bytes / charges);
+    }
+
     static Histogram histogram() {
         return new Histogram(60_000_000L, 3);
     }
