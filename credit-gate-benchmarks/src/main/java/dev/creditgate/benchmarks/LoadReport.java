@@ -41,24 +41,15 @@ final class LoadReport {
         md.append("Machine:\n\n");
         machine.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         md.append("\n### Throughput after warm-up (charges/s) and ratios to pgbench in the same run\n\n");
-        md.append("| commits | callers | accounts | gate single | gate batched | pgbench, store's tables "
-                + "| pgbench, lean tables | single ÷ pgbench store | single ÷ pgbench lean "
-                + "| batched ÷ pgbench store | batched ÷ pgbench lean |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (boolean synced : commitModes()) {
-            for (Workload w : workloads()) {
-                Optional<Measurement> single = find(Measurement.Side.SINGLE, w, synced);
-                Optional<Measurement> batched = find(Measurement.Side.BATCHED, w, synced);
-                Optional<Measurement> store = find(Measurement.Side.PGBENCH_STORE, w, synced);
-                Optional<Measurement> lean = find(Measurement.Side.PGBENCH_LEAN, w, synced);
-                md.append("| ").append(synced ? "synced" : "sync off").append(" | ").append(w.callers())
-                        .append(" | ").append(w.accounts()).append(" | ")
-                        .append(rate(single)).append(" | ").append(rate(batched)).append(" | ")
-                        .append(rate(store)).append(" | ").append(rate(lean)).append(" | ")
-                        .append(ratio(single, store)).append(" | ").append(ratio(single, lean)).append(" | ")
-                        .append(ratio(batched, store)).append(" | ").append(ratio(batched, lean)).append(" |\n");
-            }
-        }
+        rateTable(md, "gate single | gate batched | pgbench, store's tables | pgbench, lean tables "
+                        + "| single ÷ pgbench store | single ÷ pgbench lean | batched ÷ pgbench store "
+                        + "| batched ÷ pgbench lean",
+                List.of(Measurement.Side.SINGLE, Measurement.Side.BATCHED, Measurement.Side.PGBENCH_STORE,
+                        Measurement.Side.PGBENCH_LEAN),
+                List.of(Measurement.Side.SINGLE, Measurement.Side.PGBENCH_STORE,
+                        Measurement.Side.SINGLE, Measurement.Side.PGBENCH_LEAN,
+                        Measurement.Side.BATCHED, Measurement.Side.PGBENCH_STORE,
+                        Measurement.Side.BATCHED, Measurement.Side.PGBENCH_LEAN));
         List<Measurement.Side> sides = java.util.Arrays.stream(Measurement.Side.values())
                 .filter(side -> measurements.stream().anyMatch(m -> m.side() == side)).toList();
         md.append("\n### Latency after warm-up, ms (p50 / p99 / p99.9), closed loop\n\n");
@@ -99,22 +90,36 @@ final class LoadReport {
      */
     private void gap(StringBuilder md) {
         md.append("\n### Single mode's gap, taken apart (charges/s and ratios)\n\n");
-        md.append("| commits | callers | accounts | pgbench, CTE | pgbench, function | plain JDBC, function | gate single "
-                + "| function ÷ CTE (server) | JDBC ÷ pgbench (JVM + pgjdbc) | gate ÷ JDBC (library) "
-                + "| gate ÷ pgbench CTE |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        rateTable(md, "pgbench, CTE | pgbench, function | plain JDBC, function | gate single "
+                        + "| function ÷ CTE (server) | JDBC ÷ pgbench (JVM + pgjdbc) | gate ÷ JDBC (library) "
+                        + "| gate ÷ pgbench CTE",
+                List.of(Measurement.Side.PGBENCH_STORE, Measurement.Side.PGBENCH_FUNCTION, Measurement.Side.JDBC,
+                        Measurement.Side.SINGLE),
+                List.of(Measurement.Side.PGBENCH_FUNCTION, Measurement.Side.PGBENCH_STORE,
+                        Measurement.Side.JDBC, Measurement.Side.PGBENCH_FUNCTION,
+                        Measurement.Side.SINGLE, Measurement.Side.JDBC,
+                        Measurement.Side.SINGLE, Measurement.Side.PGBENCH_STORE));
+    }
+
+    /**
+     * A table with a row per commit mode and workload: each of {@code rated}'s throughput, then the ratio of each
+     * pair in {@code ratios} (numerator, denominator, numerator, ...). {@code header} names those columns.
+     */
+    private void rateTable(StringBuilder md, String header, List<Measurement.Side> rated,
+            List<Measurement.Side> ratios) {
+        md.append("| commits | callers | accounts | ").append(header).append(" |\n");
+        md.append("|---|---:|---:|").append("---:|".repeat(rated.size() + ratios.size() / 2)).append('\n');
         for (boolean synced : commitModes()) {
             for (Workload w : workloads()) {
-                Optional<Measurement> cte = find(Measurement.Side.PGBENCH_STORE, w, synced);
-                Optional<Measurement> function = find(Measurement.Side.PGBENCH_FUNCTION, w, synced);
-                Optional<Measurement> jdbc = find(Measurement.Side.JDBC, w, synced);
-                Optional<Measurement> single = find(Measurement.Side.SINGLE, w, synced);
                 md.append("| ").append(synced ? "synced" : "sync off").append(" | ").append(w.callers())
-                        .append(" | ").append(w.accounts()).append(" | ")
-                        .append(rate(cte)).append(" | ").append(rate(function)).append(" | ")
-                        .append(rate(jdbc)).append(" | ").append(rate(single)).append(" | ")
-                        .append(ratio(function, cte)).append(" | ").append(ratio(jdbc, function)).append(" | ")
-                        .append(ratio(single, jdbc)).append(" | ").append(ratio(single, cte)).append(" |\n");
+                        .append(" | ").append(w.accounts());
+                for (Measurement.Side side : rated) {
+                    md.append(" | ").append(rate(find(side, w, synced)));
+                }
+                for (int i = 0; i < ratios.size(); i += 2) {
+                    md.append(" | ").append(ratio(find(ratios.get(i), w, synced), find(ratios.get(i + 1), w, synced)));
+                }
+                md.append(" |\n");
             }
         }
     }
