@@ -34,9 +34,9 @@ import java.util.OptionalLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The PostgreSQL {@link BalanceStore}, on Jdbi 3 and pgjdbc. Many application instances may share one database:
@@ -607,7 +607,7 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
      * for a write left open would be rolled back when the connection went back, after the caller was told it was
      * done. (Turning auto-commit on instead would mislead Jdbi, which reads it once, when the handle opens.)
      */
-    static boolean autoCommit(Handle handle) {
+    private static boolean autoCommit(Handle handle) {
         try {
             return handle.getConnection().getAutoCommit();
         } catch (SQLException failure) {
@@ -616,7 +616,7 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
     }
 
     /** Commits the operation's transaction on a connection without auto-commit. */
-    static void commit(Handle handle) {
+    private static void commit(Handle handle) {
         try {
             handle.getConnection().commit();
         } catch (SQLException failure) {
@@ -629,7 +629,7 @@ public final class JdbiBalanceStore implements BalanceStore, AutoCloseable {
      * transaction, which had written nothing before it, so it is rolled back and the next statement begins anew, as
      * in auto-commit.
      */
-    static void afterFailedStatement(Handle handle) {
+    private static void afterFailedStatement(Handle handle) {
         if (autoCommit(handle)) {
             return;
         }
