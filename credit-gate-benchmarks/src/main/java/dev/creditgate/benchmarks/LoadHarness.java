@@ -23,9 +23,11 @@ import java.util.stream.Collectors;
  * postgres), {@code --quick}, {@code --warmup S --seconds S} (default 10 and 15; quick 3 and 5), {@code --callers
  * 1,8,64} (spread workloads), {@code --hot-callers 8,64}, {@code --commits synced,off}, {@code --sides
  * single,batched,pgbench-store,pgbench-lean} (and, to take the single-mode gap apart, {@code pgbench-function,jdbc}:
- * the store's charge function called by pgbench and by plain JDBC), {@code --lanes N --max-batch N} (batched mode), {@code --rounds N} (every side
- * runs N times, the sides taking turns, so that a machine whose speed drifts slows each side alike; a side's figures
- * are then its rounds' together),
+ * the store's charge function called by pgbench and by plain JDBC; and {@code pgbench-batches}: the server's ceiling
+ * for batched charges, one pgbench client per core, each sending batches of as many charges as the workload has callers,
+ * ready-made, to the store's batch function), {@code --lanes N --max-batch N} (batched mode), {@code --rounds N}
+ * (every side runs N times, the sides taking turns, so that a machine whose speed drifts slows each side alike; a
+ * side's figures are then its rounds' together),
  * {@code --pgbench PATH}, {@code --out DIR}, {@code --command TEXT} (the command line to print in the report).
  */
 public final class LoadHarness {
@@ -61,7 +63,7 @@ public final class LoadHarness {
                         Measurement m = switch (side) {
                             case SINGLE -> gate.run(workload, false, synced, options.warmup, options.seconds);
                             case BATCHED -> gate.run(workload, true, synced, options.warmup, options.seconds);
-                            case PGBENCH_STORE, PGBENCH_LEAN, PGBENCH_FUNCTION ->
+                            case PGBENCH_STORE, PGBENCH_LEAN, PGBENCH_FUNCTION, PGBENCH_BATCHES ->
                                     pgbench.run(workload, side, synced, options.warmup, options.seconds);
                             case JDBC -> jdbc.run(workload, synced, options.warmup, options.seconds);
                         };
@@ -224,7 +226,7 @@ public final class LoadHarness {
                     .filter(s -> wanted.contains(s.key())).toList();
             if (sides.size() != wanted.size()) {
                 throw new IllegalArgumentException("--sides takes single, batched, pgbench-store, pgbench-lean, "
-                        + "pgbench-function, jdbc; got '" + list + "'");
+                        + "pgbench-function, jdbc, pgbench-batches; got '" + list + "'");
             }
             // pgbench first, as in a full run: the gate's figures never depend on which side ran before.
             return sides.stream().sorted((a, b) -> Integer.compare(order(a), order(b))).toList();
@@ -235,9 +237,10 @@ public final class LoadHarness {
                 case PGBENCH_LEAN -> 0;
                 case PGBENCH_STORE -> 1;
                 case PGBENCH_FUNCTION -> 2;
-                case JDBC -> 3;
-                case SINGLE -> 4;
-                case BATCHED -> 5;
+                case PGBENCH_BATCHES -> 3;
+                case JDBC -> 4;
+                case SINGLE -> 5;
+                case BATCHED -> 6;
             };
         }
     }

@@ -69,6 +69,9 @@ final class LoadReport {
         if (sides.contains(Measurement.Side.PGBENCH_FUNCTION) || sides.contains(Measurement.Side.JDBC)) {
             gap(md);
         }
+        if (sides.contains(Measurement.Side.PGBENCH_BATCHES)) {
+            ceiling(md);
+        }
         md.append("\n### Warm-up window (charges/s), client cost per charge, errors\n\n");
         md.append("| commits | callers | accounts | side | warm-up /s | measured /s | client CPU µs/charge "
                 + "| client B/charge | errors |\n");
@@ -99,6 +102,24 @@ final class LoadReport {
                         Measurement.Side.JDBC, Measurement.Side.PGBENCH_FUNCTION,
                         Measurement.Side.SINGLE, Measurement.Side.JDBC,
                         Measurement.Side.SINGLE, Measurement.Side.PGBENCH_STORE));
+    }
+
+    /**
+     * Sets batched mode's ratio against what the server alone does with batches: pgbench sending ready-made batches
+     * (as many charges as the workload has callers) to the store's batch function leaves next to nothing of the
+     * machine to the client, so its ratio to pgbench's one transaction per charge bounds what any client of this
+     * server could reach by batching on this machine.
+     */
+    private void ceiling(StringBuilder md) {
+        md.append("\n### Batched mode against the server's ceiling (charges/s and ratios)\n\n");
+        md.append("The ceiling: one pgbench client per core sending batches of as many charges as there are callers, made on "
+                + "the server, to the store's batch function; a batch's latency is in the latency table.\n\n");
+        rateTable(md, "pgbench, one charge per transaction | server's ceiling, ready-made batches | gate batched "
+                        + "| ceiling ÷ pgbench | batched ÷ pgbench | batched ÷ ceiling",
+                List.of(Measurement.Side.PGBENCH_STORE, Measurement.Side.PGBENCH_BATCHES, Measurement.Side.BATCHED),
+                List.of(Measurement.Side.PGBENCH_BATCHES, Measurement.Side.PGBENCH_STORE,
+                        Measurement.Side.BATCHED, Measurement.Side.PGBENCH_STORE,
+                        Measurement.Side.BATCHED, Measurement.Side.PGBENCH_BATCHES));
     }
 
     /**

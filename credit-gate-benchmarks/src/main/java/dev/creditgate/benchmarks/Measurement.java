@@ -5,7 +5,8 @@ package dev.creditgate.benchmarks;
  * the measured window that the ratios use.
  *
  * @param side who charged: the gate in single or batched mode, pgbench on the store's or on lean tables, or the
- *     store's charge function called by pgbench or by plain JDBC
+ *     store's charge function called by pgbench or by plain JDBC, or pgbench sending ready-made batches to the
+ *     store's batch function
  * @param workload callers and accounts
  * @param synced whether each commit waited for its WAL flush ({@code synchronous_commit=on})
  * @param warmup the warm-up window
@@ -31,7 +32,8 @@ record Measurement(Side side, Workload workload, boolean synced, Phase warmup, P
         PGBENCH_STORE("pgbench, store's tables"),
         PGBENCH_LEAN("pgbench, lean tables"),
         PGBENCH_FUNCTION("pgbench, store's function"),
-        JDBC("plain JDBC, store's function");
+        JDBC("plain JDBC, store's function"),
+        PGBENCH_BATCHES("pgbench, ready-made batches (server's ceiling)");
 
         final String label;
 

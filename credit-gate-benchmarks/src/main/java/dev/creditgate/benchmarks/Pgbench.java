@@ -13,8 +13,10 @@ import org.HdrHistogram.Histogram;
  * The baseline: pgbench doing a charge's work with the same server in the same run. One prepared statement per
  * transaction (autocommit): the conditional debit and the ledger row with its idempotency key in one data-modifying
  * CTE, on the store's own tables or on lean tables; or, to take the gap apart, the store's own charge function, which
- * also answers replays, holds and refusals. Its per-transaction log gives the latencies; the log's timestamps split
- * the warm-up from the measured window, as the gate's are split.
+ * also answers replays, holds and refusals; or, for the server's ceiling in batched mode, batches of as many charges
+ * as the workload has callers, made on the server and sent to the store's batch function by one client per core,
+ * so that next to nothing of the machine goes to the client. Its per-transaction log gives the latencies (of
+ * a batch, for batches); the log's timestamps split the warm-up from the measured window, as the gate's are split.
  */
 final class Pgbench {
 
@@ -28,8 +30,23 @@ final class Pgbench {
         this.work = work;
     }
 
-    /** The script of one charge by {@code side}; {@code :aid} picks the account as the gate's callers do. */
-    static String script(Measurement.Side side, boolean hot) {
+    /**
+     * The script of one transaction by {@code side}: one charge, or for {@code PGBENCH_BATCHES} a batch of
+     * {@link #batchSize} charges; accounts are picked as the gate's callers pick them.
+     */
+    static String script(Measurement.Side side, Workload workload) {
+        boolean hot = workload.hot();
+        if (side == Measurement.Side.PGBENCH_BATCHES) {
+            int size = batchSize(side, workload);
+            String account = hot ? "'acct-" + Workload.HOT_ACCOUNT + "'"
+                    : "'acct-' || (1 + floor(random() * " + Workload.SPREAD_ACCOUNTS + "))::int";
+            return "\\set n :n + 1\n"
+                    + "SELECT count(*) FROM " + BenchDatabase.STORE_SCHEMA + ".\"credit_ledger_charges\"("
+                    + "ARRAY(SELECT " + account + " FROM generate_series(1, " + size + ")), "
+                    + "array_fill(1::bigint, ARRAY[" + size + "]), array_fill('bench'::text, ARRAY[" + size + "]), "
+                    + "ARRAY(SELECT :prefix || :client_id || '-' || :n || '-' || g FROM generate_series(1, " + size
+                    + ") g));\n";
+        }
         String pick = hot ? "\\set aid " + Workload.HOT_ACCOUNT + "\n"
                 : "\\set aid random(1, " + Workload.SPREAD_ACCOUNTS + ")\n";
         // A key per charge like the gate's fresh keys: a run prefix, the client, and the client's own counter.
@@ -56,6 +73,17 @@ final class Pgbench {
         return pick + "\\set n :n + 1\n" + sql;
     }
 
+    /** Charges per transaction: the workload's callers for ready-made batches, else one. */
+    static int batchSize(Measurement.Side side, Workload workload) {
+        return side == Measurement.Side.PGBENCH_BATCHES ? workload.callers() : 1;
+    }
+
+    /** pgbench's clients: ready-made batches need only one per core to keep the server busy. */
+    private static int clients(Measurement.Side side, Workload workload) {
+        return side == Measurement.Side.PGBENCH_BATCHES
+                ? Math.min(workload.callers(), Runtime.getRuntime().availableProcessors()) : workload.callers();
+    }
+
     Measurement run(Workload workload, Measurement.Side side, boolean synced, double warmupSeconds, double seconds)
             throws IOException, InterruptedException {
         String name = side.key() + "-" + workload.name() + (synced ? "-synced" : "-async");
@@ -65,13 +93,14 @@ final class Pgbench {
                 Files.delete(file);
             }
         }
-        Path script = Files.writeString(dir.resolve("charge.sql"), script(side, workload.hot()));
+        Path script = Files.writeString(dir.resolve("charge.sql"), script(side, workload));
         Path times = dir.resolve("time.txt");
         int total = (int) Math.ceil(warmupSeconds + seconds);
-        int threads = Math.min(workload.callers(), 2);
+        int clients = clients(side, workload);
+        int threads = Math.min(clients, 2);
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString(),
                 pgbench.toString(), "-n", "-M", "prepared", "-h", database.host(), "-p",
-                Integer.toString(database.port()), "-U", database.user(), "-c", Integer.toString(workload.callers()),
+                Integer.toString(database.port()), "-U", database.user(), "-c", Integer.toString(clients),
                 "-j", Integer.toString(threads), "-T", Integer.toString(total), "-D",
                 "prefix=pgb-" + Long.toHexString(System.nanoTime()) + "-", "-D", "n=0", "-f", script.toString(),
                 "-l", "--log-prefix=" + dir.resolve("tx"), database.database()));
@@ -135,12 +164,13 @@ final class Pgbench {
                 measured.recordValue(Math.max(1, row[1]));
             }
         }
-        // pgbench's CPU over the whole run, per transaction: its share of the 2 cores the server also needs.
+        // pgbench's CPU over the whole run, per charge: its share of the 2 cores the server also needs.
+        int size = batchSize(side, workload);
         String[] cpu = Files.readString(times).trim().split("\\s+");
         double cpuMicros = (Double.parseDouble(cpu[cpu.length - 2]) + Double.parseDouble(cpu[cpu.length - 1])) * 1e6
-                / Math.max(1, rows.size());
+                / Math.max(1, (long) rows.size() * size);
         return new Measurement(side, workload, synced,
-                new Phase(warm.getTotalCount(), 0, warmupSeconds, warm, cpuMicros, Double.NaN),
-                new Phase(measured.getTotalCount(), failed, seconds, measured, cpuMicros, Double.NaN));
+                new Phase(warm.getTotalCount() * size, 0, warmupSeconds, warm, cpuMicros, Double.NaN),
+                new Phase(measured.getTotalCount() * size, failed * size, seconds, measured, cpuMicros, Double.NaN));
     }
 }
