@@ -24,11 +24,11 @@ import java.util.stream.Collectors;
  * 1,8,64} (spread workloads), {@code --hot-callers 8,64}, {@code --commits synced,off}, {@code --sides
  * single,batched,pgbench-store,pgbench-lean} (and, to take the single-mode gap apart, {@code pgbench-function,jdbc}:
  * the store's charge function called by pgbench and by plain JDBC; and {@code pgbench-batches}: the server's ceiling
- * for batched charges, one pgbench client per core, each sending batches of as many charges as the workload has callers,
- * ready-made, to the store's batch function), {@code --lanes N --max-batch N} (batched mode), {@code --rounds N}
- * (every side runs N times, the sides taking turns, so that a machine whose speed drifts slows each side alike; a
- * side's figures are then its rounds' together),
- * {@code --pgbench PATH}, {@code --out DIR}, {@code --command TEXT} (the command line to print in the report).
+ * for batched charges, one pgbench client per core, each sending batches of as many charges as the workload has
+ * callers, ready-made, to the store's batch function), {@code --lanes N --max-batch N} (batched mode), {@code
+ * --rounds N} (every side runs N times, the sides taking turns, so that a machine whose speed drifts slows each side
+ * alike; a side's figures are then its rounds' together), {@code --pgbench PATH}, {@code --out DIR}, {@code
+ * --command TEXT} (the command line to print in the report).
  */
 public final class LoadHarness {
 

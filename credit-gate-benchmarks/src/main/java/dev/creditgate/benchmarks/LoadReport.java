@@ -112,8 +112,8 @@ final class LoadReport {
      */
     private void ceiling(StringBuilder md) {
         md.append("\n### Batched mode against the server's ceiling (charges/s and ratios)\n\n");
-        md.append("The ceiling: one pgbench client per core sending batches of as many charges as there are callers, made on "
-                + "the server, to the store's batch function; a batch's latency is in the latency table.\n\n");
+        md.append("The ceiling: one pgbench client per core sending batches of as many charges as there are callers, "
+                + "made on the server, to the store's batch function; a batch's latency is in the latency table.\n\n");
         rateTable(md, "pgbench, one charge per transaction | server's ceiling, ready-made batches | gate batched "
                         + "| ceiling ÷ pgbench | batched ÷ pgbench | batched ÷ ceiling",
                 List.of(Measurement.Side.PGBENCH_STORE, Measurement.Side.PGBENCH_BATCHES, Measurement.Side.BATCHED),
