@@ -79,7 +79,7 @@ final class PostgresSql {
                 Map.entry("${release_function}", function + "_release\""));
 
         this.chargeCall = fill("SELECT * FROM ${charge_function}(?, ?, ?, ?)");
-        this.chargeBatchCall = fill("SELECT * FROM ${charge_batch_function}(:accounts, :costs, :actions, :keys)");
+        this.chargeBatchCall = fill("SELECT * FROM ${charge_batch_function}(?, ?, ?, ?)");
         this.reserveCall = fill("SELECT * FROM ${reserve_function}(:account, :amount, :action, :key, :ttlMillis)");
         this.captureCall = fill("SELECT * FROM ${capture_function}(:account, :hold, :amount)");
         this.releaseCall = fill("SELECT * FROM ${release_function}(:account, :hold)");
