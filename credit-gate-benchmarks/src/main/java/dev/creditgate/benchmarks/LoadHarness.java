@@ -22,13 +22,13 @@ import java.util.stream.Collectors;
  * <p>Arguments (all optional): {@code --host H --port P --database D --user U} (default 127.0.0.1:5432, postgres,
  * postgres), {@code --quick}, {@code --warmup S --seconds S} (default 10 and 15; quick 3 and 5), {@code --callers
  * 1,8,64} (spread workloads), {@code --hot-callers 8,64}, {@code --commits synced,off}, {@code --sides
- * single,batched,pgbench-store,pgbench-lean} (and, to take the single-mode gap apart, {@code pgbench-function,jdbc}:
- * the store's charge function called by pgbench and by plain JDBC; and {@code pgbench-batches}: the server's ceiling
- * for batched charges, one pgbench client per core, each sending batches of as many charges as the workload has
- * callers, ready-made, to the store's batch function), {@code --lanes N --max-batch N} (batched mode), {@code
- * --rounds N} (every side runs N times, the sides taking turns, so that a machine whose speed drifts slows each side
- * alike; a side's figures are then its rounds' together), {@code --pgbench PATH}, {@code --out DIR}, {@code
- * --command TEXT} (the command line to print in the report).
+ * single,batched,pgbench-store,pgbench-lean,pgbench-batches}, the default (pgbench-batches is the server's ceiling for
+ * batched charges: one pgbench client per core, each sending batches of as many charges as the workload has callers,
+ * ready-made, to the store's batch function; and, to take the single-mode gap apart, {@code pgbench-function,jdbc}:
+ * the store's charge function called by pgbench and by plain JDBC), {@code --lanes N --max-batch N} (batched
+ * mode), {@code --rounds N} (every side runs N times, the sides taking turns, so that a machine whose speed drifts
+ * slows each side alike; a side's figures are then its rounds' together), {@code --pgbench PATH}, {@code --out DIR},
+ * {@code --command TEXT} (the command line to print in the report).
  */
 public final class LoadHarness {
 
@@ -144,7 +144,7 @@ public final class LoadHarness {
         List<Integer> hotCallers = List.of(8, 64);
         List<Boolean> commits = List.of(true, false);
         List<Measurement.Side> sides = List.of(Measurement.Side.PGBENCH_LEAN, Measurement.Side.PGBENCH_STORE,
-                Measurement.Side.SINGLE, Measurement.Side.BATCHED);
+                Measurement.Side.SINGLE, Measurement.Side.BATCHED, Measurement.Side.PGBENCH_BATCHES);
         int lanes = dev.creditgate.jdbi.JdbiBalanceStore.DEFAULT_BATCH_LANES;
         int maxBatch = dev.creditgate.jdbi.JdbiBalanceStore.DEFAULT_MAX_BATCH_SIZE;
         int rounds = 1;
