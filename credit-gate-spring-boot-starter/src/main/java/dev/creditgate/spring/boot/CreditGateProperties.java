@@ -76,7 +76,8 @@ public record CreditGateProperties(
      * Batched charges ({@code JdbiBalanceStore.Builder.batching}).
      *
      * @param enabled whether concurrent charges coalesce into one round trip and one transaction (default false)
-     * @param lanes how many lanes send batches at once, 1 to 64 (default 4)
+     * @param lanes how many lanes send batches at once, 1 to 64 (default 4); fewer make bigger batches, which suits a
+     *     database with few cores to give ({@code JdbiBalanceStore.Builder.batchLanes})
      * @param maxBatchSize the most charges in one batch, 1 to 10,000 (default 500)
      */
     public record Batching(
